@@ -1,0 +1,42 @@
+# fakeprojector: `make run` starts the fake on the default fixtures; `make test` runs the suite.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8080
+PYTEST_ARGS ?=
+# The one test command: .ci/run and the README use exactly this.
+TEST_CMD = $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+.PHONY: run test test-matrix lint bench clean venv
+
+$(VENV)/.installed-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+venv: $(VENV)/.installed-test
+
+run: $(VENV)/.installed-run
+	$(VENV)/bin/fakeprojector serve --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(TEST_CMD)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# The suite on every pyenv interpreter 3.10-3.13 present, each in its own venv.
+test-matrix:
+	bash scripts/test-matrix.sh
+
+bench: $(VENV)/.installed-test
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .venv-* build *.egg-info

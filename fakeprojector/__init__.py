@@ -1,0 +1,31 @@
+"""fakeprojector: a high-fidelity fake of Projector PSA's SOAP OAuth2 operations.
+
+Public API: :class:`FakeProjector` (a live fake on a loopback port), the error
+catalogue (:mod:`fakeprojector.errors`), fixtures loading, and the records it returns.
+"""
+
+from fakeprojector.errors import CATALOGUE, CatalogueEntry, OAuthError
+from fakeprojector.fixtures import FixtureError, load_fixtures
+from fakeprojector.journal import JournalEntry
+from fakeprojector.records import AccessToken, Account, AuthorizationCode, Client, RefreshToken, Settings
+from fakeprojector.server import FakeProjector, ServerError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATALOGUE",
+    "AccessToken",
+    "Account",
+    "AuthorizationCode",
+    "CatalogueEntry",
+    "Client",
+    "FakeProjector",
+    "FixtureError",
+    "JournalEntry",
+    "OAuthError",
+    "RefreshToken",
+    "ServerError",
+    "Settings",
+    "__version__",
+    "load_fixtures",
+]

@@ -1,0 +1,142 @@
+"""Names of the Projector PWS wire contract: namespaces, paths, actions and field order.
+
+Everything here is data copied from the vendor's documentation and 2019 WSDL [doc]
+(see the README's behaviour table). Other modules import these constants instead of
+spelling namespaces or field names themselves, so a wire name is fixed in one place.
+Standard library only: this module sits at the bottom of the import layers.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- namespaces [doc] -------------------------------------------------------------------
+NS_SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
+NS_SOAP12_ENV: Final = "http://www.w3.org/2003/05/soap-envelope"
+NS_SERVICE: Final = "http://projectorpsa.com/PwsProjectorServices/"
+NS_REQUESTS: Final = "http://projectorpsa.com/DataContracts/Requests/"
+NS_COMMON_SERVICES: Final = "http://projectorpsa.com/CommonServices/"
+NS_RESPONSES: Final = "http://projectorpsa.com/DataContracts/Responses/"
+NS_SHARED_COMMON: Final = "http://projectorpsa.com/DataContracts/Shared/Common/"
+NS_XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
+
+# --- transport [doc] --------------------------------------------------------------------
+SERVICE_PATH: Final = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
+SERVICE_NAME: Final = "PwsProjectorServices"
+PORT_TYPE: Final = "IPwsProjectorServices"
+BINDING_NAME: Final = "BasicHttpBinding_IPwsProjectorServices"
+ACTION_PREFIX: Final = f"{NS_SERVICE}{PORT_TYPE}/"
+CONTENT_TYPE: Final = "text/xml; charset=utf-8"
+VENDOR_HOSTS: Final = ("https://secure.projectorpsa.com", "https://secure2.projectorpsa.com")
+
+# --- operations -------------------------------------------------------------------------
+REVOKE: Final = "PwsRevokeOauth2RefreshToken"
+ACQUIRE: Final = "PwsAcquireOauth2Token"
+REQUEST_PARAM: Final = "serviceRequest"
+
+#: Request fields in schema order (base ``PwsRequest`` first) [doc].
+REQUEST_BASE_FIELDS: Final = ("RequestId", "SessionTicket")
+REQUEST_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    REVOKE: (*REQUEST_BASE_FIELDS, "ClientIdentifier", "ClientSecret", "Token", "TokenType"),
+    ACQUIRE: (
+        *REQUEST_BASE_FIELDS,
+        "ClientIdentifier",
+        "ClientSecret",
+        "Code",
+        "CodeVerifier",
+        "GrantType",
+        "RedirectUri",
+        "RefreshToken",
+    ),
+}
+
+#: Response fields in schema order: the ``PwsResponse`` base, then each result's own [doc].
+RESPONSE_BASE_FIELDS: Final = ("Messages", "ResponseId", "Status", "ServerTimestampUtc")
+RESULT_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    REVOKE: ("RedirectUrl",),
+    ACQUIRE: (
+        "AccessToken",
+        "ExpiresInSeconds",
+        "MaxLifetimeMinutes",
+        "RedirectUrl",
+        "RefreshToken",
+        "RestServiceAuthority",
+        "SoapServiceAuthority",
+        "TimeoutMinutes",
+        "TokenType",
+    ),
+}
+
+#: ``PwsMessage`` members in schema order [doc].
+MESSAGE_FIELDS: Final = (
+    "AdditionalErrorText",
+    "ErrorCode",
+    "ErrorNumber",
+    "ErrorText",
+    "Type",
+    "ReferenceId1",
+    "ReferenceId2",
+)
+
+REQUEST_STATUSES: Final = ("Ok", "OkWithWarnings", "Fail", "FailSessionInvalid")
+MESSAGE_TYPES: Final = ("Information", "Warning", "Error", "FatalError")
+
+#: Grant types PwsAcquireOauth2Token accepts (``code``, not ``authorization_code``) [doc].
+GRANT_CODE: Final = "code"
+GRANT_REFRESH_TOKEN: Final = "refresh_token"
+TOKEN_TYPE_REFRESH: Final = "refresh_token"
+PKCE_METHODS: Final = ("S256", "plain")
+
+
+def soap_action(operation: str) -> str:
+    """The WCF SOAPAction of ``operation`` [doc]."""
+    return ACTION_PREFIX + operation
+
+
+def operation_for_action(action: str) -> str | None:
+    """Map a SOAPAction header value (quoted or not) to an implemented operation name."""
+    value = action.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    if value.startswith(ACTION_PREFIX):
+        name = value[len(ACTION_PREFIX) :]
+        if name in REQUEST_FIELDS:
+            return name
+    return None
+
+
+# --- value forms ------------------------------------------------------------------------
+_URLSAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+REFRESH_TOKEN_MIN_LEN: Final = 20
+REFRESH_TOKEN_MAX_LEN: Final = 512
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def is_refresh_token_form(value: str) -> bool:
+    """20–512 characters of the URL-safe base64 alphabet, like the vendor's samples [choice]."""
+    return REFRESH_TOKEN_MIN_LEN <= len(value) <= REFRESH_TOKEN_MAX_LEN and _URLSAFE.issuperset(
+        value
+    )
+
+
+def parse_guid(value: str) -> str | None:
+    """Canonical lower-case form of a GUID as .NET ``Guid.Parse`` reads it, else ``None``.
+
+    Accepts the ``D`` (hyphenated), ``N`` (32 digits), ``B`` ({...}) and ``P`` ((...))
+    forms, with surrounding whitespace, like .NET does [wcf].
+    """
+    text = value.strip()
+    if len(text) == 38 and (text[0], text[-1]) in (("{", "}"), ("(", ")")):
+        text = text[1:-1]
+    if len(text) == 36:
+        if any(text[i] != "-" for i in (8, 13, 18, 23)):
+            return None
+        digits = text.replace("-", "")
+    elif len(text) == 32:
+        digits = text
+    else:
+        return None
+    if len(digits) != 32 or not _HEX.issuperset(digits):
+        return None
+    d = digits.lower()
+    return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"

@@ -1,0 +1,1 @@
+"""pytest plugin (placeholder until the fixture lands): registered via ``pytest11``."""

@@ -1,0 +1,116 @@
+"""The records the store keeps and the settings that shape the fake's behaviour.
+
+Frozen dataclasses only, standard library only: the store replaces a record to change
+it, so a record handed out (``fp.clients()``) never changes under the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+TokenState = Literal["active", "revoked", "expired"]
+ErrorStyle = Literal["inband", "fault"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every undocumented behaviour the fake lets you choose [choice], with the defaults
+    of contract.md. ``error_style`` and ``strict_soap_action`` shape the wire; the rest
+    shape the OAuth rules."""
+
+    code_lifetime_seconds: float = 60.0
+    access_token_lifetime_seconds: int = 3600
+    timeout_minutes: int = 60
+    max_lifetime_minutes: int = 1440
+    refresh_token_lifetime_seconds: float | None = None
+    rotate_refresh_tokens: bool = False
+    token_type: str = "projector_session_ticket"
+    error_style: ErrorStyle = "inband"
+    strict_soap_action: bool = False
+
+    def replace(self, **changes: Any) -> Settings:
+        from fakeprojector.fixtures import validate_settings
+
+        return validate_settings({**self.as_dict(), **changes}, where="settings")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Account:
+    code: str
+    home_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    client_secret: str
+    name: str = ""
+    redirect_uris: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    token: str
+    client_id: str
+    account: str | None = None
+    revoked: bool = False
+    issued_ns: int = 0
+    expires_ns: int | None = None
+    #: Fixtures only: a lifetime counted from each (re)load; the store sets ``expires_ns``.
+    lifetime_ns: int | None = None
+    #: The authorization code it was first issued for (RFC 6749 §4.1.2 replay revocation).
+    from_code: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    client_id: str
+    account: str | None = None
+    refresh_token: str | None = None
+    revoked: bool = False
+    issued_ns: int = 0
+    expires_ns: int | None = None
+    #: Fixtures only: a lifetime counted from each (re)load; the store sets ``expires_ns``.
+    lifetime_ns: int | None = None
+    from_code: str | None = None
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    code: str
+    client_id: str
+    redirect_uri: str
+    account: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    issued_ns: int = 0
+    expires_ns: int | None = None
+    #: Fixtures only: a lifetime counted from each (re)load; the store sets ``expires_ns``.
+    lifetime_ns: int | None = None
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class User:
+    account: str
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    """A whole fixtures document, validated: what ``reset()`` returns the store to."""
+
+    accounts: tuple[Account, ...] = ()
+    clients: tuple[Client, ...] = ()
+    refresh_tokens: tuple[RefreshToken, ...] = ()
+    access_tokens: tuple[AccessToken, ...] = ()
+    authorization_codes: tuple[AuthorizationCode, ...] = ()
+    users: tuple[User, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    sources: tuple[str, ...] = ()

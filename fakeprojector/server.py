@@ -1,0 +1,235 @@
+"""``FakeProjector``: a live fake on a real loopback port, driven from Python.
+
+Binds synchronously (port 0 lets the OS choose; ``url`` tells the real one), then serves
+from a daemon thread (pytest-httpserver's pattern). ``stop()`` shuts down and joins.
+The methods mirror the fixtures format and the admin API: ``add_client``,
+``add_refresh_token``, ``issue_authorization_code``, ``token_state``, ``reset``...
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from fakeprojector.app import ADMIN_PREFIX, DEFAULT_MAX_BODY, FakeProjectorApp
+from fakeprojector.clock import AdjustableClock, TokenSource
+from fakeprojector.contract import SERVICE_PATH
+from fakeprojector.fixtures import FixturesSource
+from fakeprojector.journal import Journal, JournalEntry
+from fakeprojector.records import AccessToken, Account, Client, RefreshToken, Settings, TokenState
+from fakeprojector.store import Store
+
+log = logging.getLogger("fakeprojector")
+LOOPBACK = "127.0.0.1"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """werkzeug's handler without its access log (the app logs one line per SOAP call)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("http: " + format, *args)
+
+
+class ServerError(RuntimeError):
+    """Raised by :meth:`FakeProjector.check` when request handling failed inside the fake."""
+
+
+class FakeProjector:
+    """A fake Projector PWS on ``http://127.0.0.1:<port>``.
+
+    ``fixtures``: a path, a dict, or a list of them (default: the packaged fixtures with the
+    vendor's sample client and token). ``settings``: overrides of :class:`Settings`.
+    ``seed`` makes generated tokens repeatable. Use as a context manager, or call
+    :meth:`start` / :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        fixtures: FixturesSource | Sequence[FixturesSource] = None,
+        *,
+        host: str = LOOPBACK,
+        port: int = 0,
+        settings: dict[str, Any] | None = None,
+        seed: int | str | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        admin_token: str | None = None,
+        journal_size: int | None = None,
+    ) -> None:
+        self.clock = AdjustableClock()
+        self.token_source = TokenSource(seed)
+        self.store = Store(fixtures, clock=self.clock, tokens=self.token_source, settings=settings)
+        self.journal = Journal(journal_size) if journal_size else Journal()
+        self.host, self._port = host, port
+        self.admin_token = admin_token
+        self.app = FakeProjectorApp(self.store, journal=self.journal, max_body=max_body)
+        self._attach_extensions()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def _attach_extensions(self) -> None:
+        """Admin API and fault injection, when those modules are present."""
+        try:
+            from fakeprojector.admin import AdminAPI
+            from fakeprojector.faults import FaultInjector
+        except ImportError:  # pragma: no cover - built in later steps
+            return
+        self.faults = FaultInjector(self.store.clock)
+        self.app.hooks = self.faults
+        self.app.admin = AdminAPI(self, token=self.admin_token)
+
+    # --- lifecycle -------------------------------------------------------------------
+    def start(self) -> FakeProjector:
+        if self._server is not None:
+            raise RuntimeError("this FakeProjector is already running")
+        if self.host not in (LOOPBACK, "localhost", "::1"):
+            log.warning("fakeprojector is listening on %s: reachable beyond this machine", self.host)
+        server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
+        server.daemon_threads = True
+        self._server = server
+        self.store.base_url = self.base_url
+        self._thread = threading.Thread(target=server.serve_forever, name=f"fakeprojector:{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+        self._server = self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def __enter__(self) -> FakeProjector:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- addresses -------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("not started: call start() or use 'with FakeProjector() as fp'")
+        return int(self._server.server_port)
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``: what ``RedirectUrl`` and ``home_url`` compare with."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The service URL (``.../OpsProjectorWcfSvc/PwsProjectorServices.svc``)."""
+        return self.base_url + SERVICE_PATH
+
+    @property
+    def wsdl_url(self) -> str:
+        return self.url + "?wsdl"
+
+    @property
+    def admin_url(self) -> str:
+        return self.base_url + ADMIN_PREFIX + "/"
+
+    # --- state -----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the loaded fixtures; empties the journal, clears faults, real time again."""
+        self.store.reset()
+        self.journal.clear()
+        self.clock.reset()
+        faults = getattr(self, "faults", None)
+        if faults is not None:
+            faults.clear()
+
+    def load_fixtures(self, fixtures: FixturesSource | Sequence[FixturesSource]) -> None:
+        """Replace the fixtures and reset to them."""
+        self.store.load(fixtures)
+        self.reset()
+
+    def configure(self, **settings: Any) -> Settings:
+        """Change behaviour settings until the next reset (``rotate_refresh_tokens=True``...)."""
+        return self.store.configure(**settings)
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
+    def add_account(self, code: str, home_url: str | None = None) -> Account:
+        """An account; with ``home_url`` it lives on another server (calls get ``RedirectUrl``)."""
+        return self.store.add_account(code, home_url)
+
+    def add_client(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        name: str = "",
+        redirect_uris: Sequence[str] = (),
+    ) -> Client:
+        """Register a client app; id and secret are generated when absent."""
+        return self.store.add_client(client_id, client_secret, name, redirect_uris)
+
+    def clients(self) -> list[Client]:
+        with self.store.lock:
+            return list(self.store.clients.values())
+
+    def add_refresh_token(
+        self,
+        client_id: str,
+        account: str | None = None,
+        token: str | None = None,
+        revoked: bool = False,
+        expires_in_seconds: float | None = None,
+    ) -> RefreshToken:
+        """Issue a refresh token for ``client_id`` as if the user had consented earlier."""
+        return self.store.add_refresh_token(client_id, account, token, revoked, expires_in_seconds)
+
+    def add_access_token(self, client_id: str, refresh_token: str | None = None, account: str | None = None, token: str | None = None) -> AccessToken:
+        return self.store.add_access_token(client_id, refresh_token, account, token)
+
+    def issue_authorization_code(
+        self,
+        client_id: str,
+        redirect_uri: str,
+        account: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: str | None = None,
+        code: str | None = None,
+    ) -> str:
+        """A fresh authorization code, as if the user had approved the consent page."""
+        return self.store.add_authorization_code(
+            client_id, redirect_uri, account, code_challenge, code_challenge_method, code
+        ).code
+
+    def token_state(self, token: str) -> TokenState | None:
+        """``"active"``, ``"revoked"``, ``"expired"`` or ``None`` for an unknown refresh token."""
+        return self.store.refresh_token_state(token)
+
+    def access_token_state(self, token: str) -> TokenState | None:
+        """The same for an access token (session ticket)."""
+        return self.store.access_token_state(token)
+
+    # --- what happened ---------------------------------------------------------------
+    @property
+    def requests(self) -> list[JournalEntry]:
+        """The journal of SOAP calls, oldest first."""
+        return self.journal.entries()
+
+    def check(self) -> None:
+        """Raise :class:`ServerError` if handling a request failed inside the fake."""
+        if self.app.errors:
+            errors = list(self.app.errors)
+            self.app.errors.clear()
+            raise ServerError(f"{len(errors)} request(s) failed inside fakeprojector: {errors[0]!r}") from errors[0]

@@ -1,0 +1,134 @@
+"""Between spyne objects and the rules' plain dataclasses, in both directions.
+
+The service methods call :func:`call`; it reads the store from ``ctx.udc``, runs the rule,
+and builds the spyne result (or raises :class:`PwsFaultError` in the ``fault`` error
+style). It also fills ``ctx.udc.summary`` for the journal and the log line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+from spyne import Fault
+
+from fakeprojector import errors, rules
+from fakeprojector.clock import format_wcf_datetime
+from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, REVOKE
+from fakeprojector.errors import OAuthError
+from fakeprojector.soap.models import RESULT_TYPES, PwsFault, PwsMessage
+from fakeprojector.store import Store
+
+#: The request fields that never leave the process: the journal and logs redact them.
+SECRET_FIELDS = frozenset({"ClientSecret"})
+REDACTED = "***"
+
+
+def snake(name: str) -> str:
+    """``ClientIdentifier`` -> ``client_identifier`` (wire names to rule fields)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+_RULES: dict[str, tuple[Callable[..., Any], type]] = {
+    REVOKE: (rules.revoke, rules.RevokeRequest),
+    ACQUIRE: (rules.acquire, rules.AcquireRequest),
+}
+
+
+@dataclass
+class CallSummary:
+    """What one SOAP call did, for the journal, the log and ``assert_called``."""
+
+    operation: str | None = None
+    request_id: int | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    status: str | None = None
+    error_numbers: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Udc:
+    """Per-call user data: the store to act on and what the call did."""
+
+    store: Store
+    summary: CallSummary = field(default_factory=CallSummary)
+    unexpected: list[BaseException] = field(default_factory=list)
+
+
+class PwsFaultError(Fault):  # type: ignore[misc]
+    """An error answered as a SOAP Fault with a ``PwsFault`` detail (HTTP 500) [doc].
+
+    Used for OAuth errors in the ``fault`` error style [choice] and for injected faults
+    such as 10016 RequestExceededRateLimit.
+    """
+
+    def __init__(self, entry: errors.CatalogueEntry, text: str, response_id: int, service_name: str) -> None:
+        super().__init__(faultcode="Client", faultstring=text)
+        self.entry, self.text = entry, text
+        self.detail_value = PwsFault(
+            Messages=[message(entry, text)], ResponseId=response_id, ServiceName=service_name
+        )
+
+
+def message(entry: errors.CatalogueEntry, text: str) -> PwsMessage:
+    return PwsMessage(
+        AdditionalErrorText=entry.additional_text,
+        ErrorCode=entry.code,
+        ErrorNumber=entry.number,
+        ErrorText=text,
+        Type=entry.type,
+        ReferenceId1=None,
+        ReferenceId2=None,
+    )
+
+
+def call(ctx: Any, operation: str, service_request: Any) -> Any:
+    udc: Udc = ctx.udc
+    store = udc.store
+    rule, request_type = _RULES[operation]
+    wire_fields = {n: getattr(service_request, n, None) for n in REQUEST_FIELDS[operation]} if service_request is not None else {}
+    request = request_type(**{snake(k): v for k, v in wire_fields.items()})
+    summary = udc.summary
+    summary.operation = operation
+    summary.request_id = request.request_id
+    summary.fields = {k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in wire_fields.items() if v is not None}
+    result_cls = RESULT_TYPES[operation]
+    base: dict[str, Any] = {"ResponseId": request.request_id or 0}
+    try:
+        outcome = rule(store, request)
+    except OAuthError as exc:
+        summary.status = "Fail"
+        summary.error_numbers = [exc.entry.number]
+        if store.settings.error_style == "fault":
+            raise PwsFaultError(exc.entry, exc.text, request.request_id or 0, operation) from None
+        return _result(result_cls, store, base, "Fail", [message(exc.entry, exc.text)], {})
+    except Exception as exc:
+        udc.unexpected.append(exc)
+        raise
+    summary.status = "Ok"
+    values = {_wire(k): v for k, v in asdict(outcome).items()}
+    return _result(result_cls, store, base, "Ok", [], values)
+
+
+def _wire(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _result(cls: Any, store: Store, base: dict[str, Any], status: str, messages: list[Any], values: dict[str, Any]) -> Any:
+    """A result with every member set: on failure strings nil and ints 0 [wcf]."""
+    own = {name: (0 if _is_int(t) else None) for name, t in cls._type_info.items() if name not in ("Messages", "ResponseId", "Status", "ServerTimestampUtc")}
+    own.update(values)
+    return cls(
+        Messages=messages,
+        ResponseId=base["ResponseId"],
+        Status=status,
+        ServerTimestampUtc=format_wcf_datetime(store.clock.time_ns()),
+        **own,
+    )
+
+
+def _is_int(t: Any) -> bool:
+    from spyne.model.primitive import Integer
+
+    return isinstance(t, type) and issubclass(t, Integer)

@@ -1,0 +1,130 @@
+"""spyne types for the two OAuth operations, named and namespaced as the vendor's WSDL.
+
+These classes are the service definition: the WSDL is generated from them and the WCF
+reader/writer (:mod:`fakeprojector.soap.wire`) walks their field lists, so names, order,
+namespaces and nillability are stated once, here [doc].
+"""
+
+from __future__ import annotations
+
+from spyne import Array, ComplexModel, DateTime, Enum, Integer32, Unicode
+
+from fakeprojector.contract import (
+    ACQUIRE,
+    MESSAGE_TYPES,
+    NS_COMMON_SERVICES,
+    NS_REQUESTS,
+    NS_RESPONSES,
+    NS_SHARED_COMMON,
+    REQUEST_FIELDS,
+    REQUEST_STATUSES,
+    RESULT_FIELDS,
+    REVOKE,
+)
+
+String = Unicode(min_occurs=0, nillable=True)
+Int = Integer32(min_occurs=0, nillable=False)
+
+RequestStatus = Enum(*REQUEST_STATUSES, type_name="RequestStatus").customize(
+    __namespace__=NS_SHARED_COMMON, min_occurs=0, nillable=False
+)
+MessageType = Enum(*MESSAGE_TYPES, type_name="MessageType").customize(
+    __namespace__=NS_SHARED_COMMON, min_occurs=0, nillable=False
+)
+
+
+class PwsBase(ComplexModel):
+    __namespace__ = NS_SHARED_COMMON
+    __type_name__ = "PwsBase"
+    _type_info: list[tuple[str, object]] = []
+
+
+class PwsMessage(ComplexModel):
+    __namespace__ = NS_SHARED_COMMON
+    __type_name__ = "PwsMessage"
+    _type_info = [
+        ("AdditionalErrorText", String),
+        ("ErrorCode", String),
+        ("ErrorNumber", Int),
+        ("ErrorText", String),
+        ("Type", MessageType),
+        ("ReferenceId1", String),
+        ("ReferenceId2", String),
+    ]
+
+
+ArrayOfPwsMessage = Array(PwsMessage.customize(min_occurs=0, nillable=True)).customize(
+    type_name="ArrayOfPwsMessage", __namespace__=NS_SHARED_COMMON, min_occurs=0, nillable=True
+)
+
+
+class PwsRequest(PwsBase):
+    __namespace__ = NS_REQUESTS
+    __type_name__ = "PwsRequest"
+    _type_info = [("RequestId", Int), ("SessionTicket", String)]
+
+
+class PwsResponse(PwsBase):
+    __namespace__ = NS_COMMON_SERVICES
+    __type_name__ = "PwsResponse"
+    _type_info = [
+        ("Messages", ArrayOfPwsMessage),
+        ("ResponseId", Int),
+        ("Status", RequestStatus),
+        ("ServerTimestampUtc", DateTime(min_occurs=0, nillable=True)),
+    ]
+
+
+class PwsFault(ComplexModel):
+    """The detail of the fault every operation declares (``PwsFaultFault``) [doc]."""
+
+    __namespace__ = NS_SHARED_COMMON
+    __type_name__ = "PwsFault"
+    _type_info = [
+        ("Messages", ArrayOfPwsMessage),
+        ("ResponseId", Int),
+        ("ServiceName", String),
+    ]
+
+
+def _int_fields(names: tuple[str, ...]) -> set[str]:
+    return {n for n in names if n.endswith(("Seconds", "Minutes")) or n == "RequestId"}
+
+
+def _fields(names: tuple[str, ...], skip: int = 0) -> list[tuple[str, object]]:
+    ints = _int_fields(names)
+    return [(n, Int if n in ints else String) for n in names[skip:]]
+
+
+class PwsRevokeOauth2RefreshTokenRq(PwsRequest):
+    __namespace__ = NS_REQUESTS
+    __type_name__ = f"{REVOKE}Rq"
+    _type_info = _fields(REQUEST_FIELDS[REVOKE], skip=2)
+
+
+class PwsAcquireOauth2TokenRq(PwsRequest):
+    __namespace__ = NS_REQUESTS
+    __type_name__ = f"{ACQUIRE}Rq"
+    _type_info = _fields(REQUEST_FIELDS[ACQUIRE], skip=2)
+
+
+class PwsRevokeOauth2RefreshTokenRs(PwsResponse):
+    __namespace__ = NS_RESPONSES
+    __type_name__ = f"{REVOKE}Rs"
+    _type_info = _fields(RESULT_FIELDS[REVOKE])
+
+
+class PwsAcquireOauth2TokenRs(PwsResponse):
+    __namespace__ = NS_RESPONSES
+    __type_name__ = f"{ACQUIRE}Rs"
+    _type_info = _fields(RESULT_FIELDS[ACQUIRE])
+
+
+REQUEST_TYPES: dict[str, type[ComplexModel]] = {
+    REVOKE: PwsRevokeOauth2RefreshTokenRq,
+    ACQUIRE: PwsAcquireOauth2TokenRq,
+}
+RESULT_TYPES: dict[str, type[ComplexModel]] = {
+    REVOKE: PwsRevokeOauth2RefreshTokenRs,
+    ACQUIRE: PwsAcquireOauth2TokenRs,
+}

@@ -1,0 +1,120 @@
+"""spyne's SOAP 1.1 protocol, taught to behave like WCF's basicHttpBinding.
+
+Overrides spyne's extension points: ``create_in_document`` (hardened parse),
+``decompose_incoming_envelope`` (dispatch by SOAPAction, as WCF does),
+``deserialize`` (WCF's tolerant reading) and ``serialize``/``create_out_string`` (WCF's
+bytes). Everything else (method lookup, calling the service) stays spyne's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spyne import Fault
+from spyne.protocol.soap import Soap11
+
+from fakeprojector import errors
+from fakeprojector.contract import ACTION_PREFIX, NS_SERVICE, operation_for_action
+from fakeprojector.soap import wire
+from fakeprojector.soap.mapping import PwsFaultError
+from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES, PwsFault
+from fakeprojector.soap.service import IMPLEMENTED
+
+
+class WireFault(Fault):  # type: ignore[misc]
+    """A :class:`~fakeprojector.soap.wire.WireError` travelling through spyne's pipeline."""
+
+    def __init__(self, error: wire.WireError) -> None:
+        super().__init__(faultcode=error.entry.code, faultstring=str(error))
+        self.error = error
+
+
+def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> str:
+    """The operation a request addresses, as WCF's dispatcher decides it [wcf].
+
+    A SOAPAction header (quoted or not) decides; without one (or an empty one) the body's
+    wrapper element does, unless ``strict`` (then WCF's ActionNotSupported) [choice].
+    """
+    action = (soap_action or "").strip().strip('"')
+    if action:
+        operation = operation_for_action(action)
+        if operation is None:
+            if action.startswith(ACTION_PREFIX) and "/" not in action[len(ACTION_PREFIX) :]:
+                raise wire.WireError(
+                    errors.NOT_IMPLEMENTED,
+                    operation=action[len(ACTION_PREFIX) :],
+                    implemented=", ".join(IMPLEMENTED),
+                )
+            raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action=action)
+        expected = f"{{{NS_SERVICE}}}{operation}"
+        if body_tag != expected:
+            ns, _, name = body_tag[1:].partition("}") if body_tag.startswith("{") else ("", "", body_tag)
+            raise wire.WireError(
+                errors.DESERIALIZATION_FAILED,
+                detail=(
+                    f"Error in deserializing body of request message for operation '{operation}'. "
+                    f"OperationFormatter encountered an invalid Message body. Expected to find node "
+                    f"type 'Element' with name '{operation}' and namespace '{NS_SERVICE}'. Found node "
+                    f"type 'Element' with name '{name}' and namespace '{ns}'"
+                ),
+            )
+        return operation
+    if strict:
+        raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")
+    if body_tag.startswith(f"{{{NS_SERVICE}}}"):
+        name = body_tag[len(NS_SERVICE) + 2 :]
+        if name in IMPLEMENTED:
+            return name
+        raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED))
+    raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")
+
+
+class WcfSoap11(Soap11):  # type: ignore[misc]
+    """SOAP 1.1 in, WCF-identical bytes out."""
+
+    def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
+        try:
+            ctx.in_document = wire.parse_envelope(b"".join(ctx.in_string))
+        except wire.WireError as exc:
+            raise WireFault(exc) from None
+
+    def decompose_incoming_envelope(self, ctx: Any, message: Any = None) -> None:
+        try:
+            body = wire.body_element(ctx.in_document)
+            transport = ctx.transport
+            operation = resolve_operation(transport.soap_action, body.tag, transport.strict_action)
+        except wire.WireError as exc:
+            raise WireFault(exc) from None
+        ctx.in_body_doc = body
+        ctx.in_header_doc = None
+        ctx.method_request_string = f"{{{NS_SERVICE}}}{operation}"
+
+    def deserialize(self, ctx: Any, message: Any) -> None:
+        operation = ctx.descriptor.name
+        request_cls = REQUEST_TYPES[operation]
+        try:
+            values = wire.read_request(ctx.in_body_doc, request_cls)
+        except wire.WireError as exc:
+            raise WireFault(exc) from None
+        ctx.in_object = [request_cls(**values) if values else None]
+
+    def serialize(self, ctx: Any, message: Any) -> None:
+        error = ctx.out_error
+        if error is None:
+            operation = ctx.descriptor.name
+            ctx.out_document = wire.render_result(operation, RESULT_TYPES[operation], ctx.out_object[0])
+            return
+        if isinstance(error, WireFault):
+            ctx.out_document = wire.render_fault(error.error.entry, error.error.params)
+            ctx.transport.resp_code = error.error.status
+        elif isinstance(error, PwsFaultError):
+            entry = errors.FaultEntry(None, "Client", "{text}")
+            ctx.out_document = wire.render_fault(entry, {"text": error.text}, (PwsFault, error.detail_value))
+            ctx.transport.resp_code = 500
+        else:
+            kind = type(error).__name__
+            ctx.out_document = wire.render_fault(errors.INTERNAL_ERROR, {"kind": kind})
+            ctx.transport.resp_code = 500
+
+    def create_out_string(self, ctx: Any, charset: str | None = None) -> None:
+        ctx.out_string = [ctx.out_document]

@@ -1,0 +1,287 @@
+"""Reading requests and writing answers the way WCF does, driven by the spyne models.
+
+spyne's own XML protocol differs from WCF in ways a client notices (null members omitted,
+no ``Z`` on timestamps, strict or sloppy validation), so the bytes are made here, from the
+spyne classes' field lists:
+
+* reading [wcf]: a hardened parser (no DTDs, entities or network); within
+  ``serviceRequest`` the DataContractSerializer rules: fields are taken in schema order,
+  an unknown, wrongly namespaced or out-of-order element is skipped (the field counts as
+  absent), and a field sent twice counts once, the first time [choice];
+* writing [wcf]: ``xmlns:a`` for the result's contract namespace and ``xmlns:i`` on the
+  result, base-type members with their own default ``xmlns``, a fresh prefix (``b``) where
+  a member's contract namespace is new, ``i:nil="true"`` for nulls, empty elements closed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+from spyne.model import ComplexModelBase
+from spyne.model.complex import Array
+from spyne.model.primitive import Integer
+
+from fakeprojector import errors
+from fakeprojector.contract import NS_SERVICE, NS_SOAP12_ENV, NS_SOAP_ENV, NS_XSI, REQUEST_PARAM
+
+_NIL = f"{{{NS_XSI}}}nil"
+_ENVELOPE = f"{{{NS_SOAP_ENV}}}Envelope"
+_BODY = f"{{{NS_SOAP_ENV}}}Body"
+_PARAM = f"{{{NS_SERVICE}}}{REQUEST_PARAM}"
+
+
+class WireError(Exception):
+    """A request the wire layer refuses: rendered as a SOAP Fault (HTTP ``status``)."""
+
+    def __init__(self, entry: errors.FaultEntry, status: int = 500, **params: str) -> None:
+        super().__init__(entry.render(**params))
+        self.entry, self.status, self.params = entry, status, params
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        collect_ids=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+_LOCAL = threading.local()  # lxml parsers are not thread-safe: one per thread
+
+
+def parse_envelope(body: bytes) -> etree._Element:
+    """The SOAP 1.1 ``Envelope`` of ``body``; any other document is a Client fault."""
+    if not body.strip():
+        raise WireError(errors.CLIENT_MALFORMED, detail="The request body is empty.")
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = _parser()
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise WireError(errors.CLIENT_MALFORMED, detail=f"The request is not well-formed XML: {exc.msg}") from None
+    except (ValueError, LookupError) as exc:
+        raise WireError(errors.CLIENT_MALFORMED, detail=f"The request cannot be decoded: {exc}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise WireError(errors.CLIENT_MALFORMED, detail="DTD is prohibited in this XML document.")
+    if root.tag != _ENVELOPE:
+        if root.tag == f"{{{NS_SOAP12_ENV}}}Envelope":
+            detail = "SOAP 1.2 envelopes are not accepted: the binding is SOAP 1.1 (basicHttpBinding)."
+        else:
+            detail = f"Expected a SOAP 1.1 Envelope, found {root.tag!r}."
+        raise WireError(errors.CLIENT_MALFORMED, detail=detail)
+    return root
+
+
+def body_element(envelope: etree._Element) -> etree._Element:
+    """The first element inside ``Body`` (the operation wrapper)."""
+    for child in envelope:
+        if child.tag == _BODY:
+            for el in child:
+                if isinstance(el.tag, str):
+                    return el
+            break
+    raise WireError(errors.CLIENT_MALFORMED, detail="The SOAP Envelope has no Body element content.")
+
+
+# --- reading ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Member:
+    name: str
+    ns: str
+    type: Any
+    nillable: bool
+    kind: str  # "simple", "int", "complex", "array"
+
+
+def _kind(t: Any) -> str:
+    if isinstance(t, type) and issubclass(t, Array):
+        return "array"
+    if isinstance(t, type) and issubclass(t, ComplexModelBase):
+        return "complex"
+    if isinstance(t, type) and issubclass(t, Integer):
+        return "int"
+    return "simple"
+
+
+@lru_cache(maxsize=None)
+def members(cls: Any) -> tuple[_Member, ...]:
+    """Every member of a spyne class in WCF order: base type's first, each in its own ns."""
+    parent = getattr(cls, "__extends__", None)
+    inherited = members(parent) if parent is not None else ()
+    own_names = list(cls._type_info.keys())
+    if parent is not None:
+        own_names = [n for n in own_names if n not in parent._type_info]
+    ns = cls.get_namespace()
+    own = tuple(
+        _Member(n, ns, cls._type_info[n], bool(cls._type_info[n].Attributes.nillable), _kind(cls._type_info[n]))
+        for n in own_names
+    )
+    return inherited + own
+
+
+def _deserialization_error(detail: str) -> WireError:
+    return WireError(errors.DESERIALIZATION_FAILED, detail=detail)
+
+
+def _read_int(el: etree._Element, name: str) -> int | None:
+    text = (el.text or "").strip()
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = None
+    if value is None or not -(2**31) <= value < 2**31 or len(el):
+        raise _deserialization_error(
+            f"There was an error while trying to deserialize parameter {NS_SERVICE}:{REQUEST_PARAM}. "
+            f"The value '{text[:64]}' of element '{name}' cannot be parsed as the type 'Int32'."
+        )
+    return value
+
+
+def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
+    """The fields of ``serviceRequest`` under WCF's reading rules; absent ones are missing.
+
+    Returns ``{field: value}`` with ``None`` for nil and ``""`` for an empty element.
+    """
+    param = None
+    for child in wrapper:
+        if child.tag == _PARAM:
+            param = child
+            break
+    if param is None or param.get(_NIL) == "true":
+        return {}
+    plan = members(request_cls)
+    index = {(m.ns, m.name): i for i, m in enumerate(plan)}
+    out: dict[str, Any] = {}
+    position = 0
+    for el in param:
+        tag = el.tag
+        if not isinstance(tag, str) or tag[0] != "{":
+            continue
+        ns, _, name = tag[1:].partition("}")
+        i = index.get((ns, name))
+        if i is None or i < position:
+            continue  # unknown, wrong namespace, out of order or repeated: WCF skips it
+        position = i + 1
+        member = plan[i]
+        if el.get(_NIL) == "true":
+            out[name] = None
+        elif member.kind == "int":
+            out[name] = _read_int(el, name)
+        elif len(el):
+            raise _deserialization_error(
+                f"There was an error while trying to deserialize parameter {NS_SERVICE}:{REQUEST_PARAM}. "
+                f"Element '{name}' holds child elements where a string was expected."
+            )
+        else:
+            out[name] = el.text or ""
+    return out
+
+
+# --- writing ------------------------------------------------------------------------
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#xD;")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _escape(str(value))
+
+
+class _Scope:
+    __slots__ = ("default", "prefixes")
+
+    def __init__(self, default: str | None, prefixes: dict[str, str]) -> None:
+        self.default, self.prefixes = default, prefixes
+
+    def new_prefix(self) -> str:
+        used = set(self.prefixes.values())
+        for c in "abcdefghjklmnopqrstuvwxyz":
+            if c not in used:
+                return c
+        raise RuntimeError("out of prefixes")  # pragma: no cover - contracts are shallow
+
+
+def _write(out: list[str], name: str, ns: str, kind: str, typ: Any, value: Any, scope: _Scope, root: bool = False) -> None:
+    decl = ""
+    prefixes = scope.prefixes
+    default = scope.default
+    if ns in prefixes:
+        qname = f"{prefixes[ns]}:{name}"
+    elif ns == default:
+        qname = name
+    else:
+        qname, decl, default = name, f' xmlns="{ns}"', ns
+    if value is None:
+        out.append(f'<{qname}{decl} i:nil="true"/>')
+        return
+    if kind in ("simple", "int"):
+        text = _text(value)
+        out.append(f"<{qname}{decl}>{text}</{qname}>" if text else f"<{qname}{decl}/>")
+        return
+    type_ns = typ.get_namespace()
+    if kind == "array":
+        item_type = next(iter(typ._type_info.values()))
+        type_ns = type_ns or item_type.get_namespace()
+    if type_ns not in prefixes and type_ns != default:
+        prefix = _Scope(default, prefixes).new_prefix()
+        prefixes = {**prefixes, type_ns: prefix}
+        decl += f' xmlns:{prefix}="{type_ns}"'
+    if root:
+        decl += f' xmlns:i="{NS_XSI}"'
+        prefixes = {**prefixes, NS_XSI: "i"}
+    inner = _Scope(default, prefixes)
+    start = len(out)
+    if kind == "array":
+        item_name, item_type = next(iter(typ._type_info.items()))
+        for item in value:
+            _write(out, item_name, type_ns, "complex", item_type, item, inner)
+    else:
+        for m in members(typ):
+            _write(out, m.name, m.ns, m.kind, m.type, getattr(value, m.name, None), inner)
+    if len(out) == start:
+        out.append(f"<{qname}{decl}/>")
+    else:
+        out.insert(start, f"<{qname}{decl}>")
+        out.append(f"</{qname}>")
+
+
+_ENV_OPEN = f'<s:Envelope xmlns:s="{NS_SOAP_ENV}"><s:Body>'
+_ENV_CLOSE = "</s:Body></s:Envelope>"
+
+
+def render_result(operation: str, result_cls: Any, result: Any) -> bytes:
+    """The whole response envelope of a successful call or an in-band error [doc, wcf]."""
+    out = [_ENV_OPEN, f'<{operation}Response xmlns="{NS_SERVICE}">']
+    _write(out, f"{operation}Result", NS_SERVICE, "complex", result_cls, result, _Scope(NS_SERVICE, {NS_SOAP_ENV: "s"}), root=True)
+    out.append(f"</{operation}Response>")
+    out.append(_ENV_CLOSE)
+    return "".join(out).encode("utf-8")
+
+
+def render_fault(entry: errors.FaultEntry, params: dict[str, str], detail: tuple[Any, Any] | None = None) -> bytes:
+    """A SOAP 1.1 Fault as WCF writes it; ``detail`` is ``(spyne class, value)``."""
+    if entry.code_ns:
+        code = f'<faultcode xmlns:a="{entry.code_ns}">a:{entry.code}</faultcode>'
+    else:
+        code = f"<faultcode>s:{entry.code}</faultcode>"
+    out = [_ENV_OPEN, "<s:Fault>", code, f'<faultstring xml:lang="en-US">{_escape(entry.render(**params))}</faultstring>']
+    if detail is not None:
+        cls, value = detail
+        out.append("<detail>")
+        _write(out, cls.get_type_name(), cls.get_namespace(), "complex", cls, value, _Scope(None, {NS_SOAP_ENV: "s"}), root=True)
+        out.append("</detail>")
+    out.append("</s:Fault>")
+    out.append(_ENV_CLOSE)
+    return "".join(out).encode("utf-8")
