@@ -15,6 +15,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from fakeprojector import assertions
 from fakeprojector.app import ADMIN_PREFIX, DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.contract import SERVICE_PATH
@@ -226,6 +227,22 @@ class FakeProjector:
     def requests(self) -> list[JournalEntry]:
         """The journal of SOAP calls, oldest first."""
         return self.journal.entries()
+
+    def calls(self, operation: str | None = None, status: str | None = None, **fields: Any) -> list[JournalEntry]:
+        """Journal entries of ``operation`` whose fields match (``token=``, ``client_id=``...)."""
+        return assertions.matching(self.requests, operation, status, **fields)
+
+    def assert_called(self, operation: str, count: int | None = None, status: str | None = None, **fields: Any) -> list[JournalEntry]:
+        """Assert calls were made (``count``: exactly that many); the failure lists the calls made."""
+        return assertions.assert_called(self.requests, operation, count, status, **fields)
+
+    def assert_revoked(self, token: str, count: int = 1) -> JournalEntry:
+        """Exactly ``count`` revoke calls of ``token`` reached the fake, and the token is not active."""
+        found = assertions.assert_called(self.requests, "PwsRevokeOauth2RefreshToken", count, token=token)
+        state = self.token_state(token)
+        if state == "active":
+            raise AssertionError(f"{token[:8]}... was sent to PwsRevokeOauth2RefreshToken but is still active (another client's token?)")
+        return found[-1]
 
     def check(self) -> None:
         """Raise :class:`ServerError` if handling a request failed inside the fake."""
