@@ -52,7 +52,7 @@ class FakeProjectorApp:
         hooks: Any = None,
     ) -> None:
         self.store = store
-        self.journal = journal or Journal()
+        self.journal = journal if journal is not None else Journal()  # an empty Journal is falsy
         self.max_body = max_body
         self.endpoint = SoapEndpoint()
         self.admin = admin
