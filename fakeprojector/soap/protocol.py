@@ -29,6 +29,12 @@ class WireFault(Fault):  # type: ignore[misc]
         self.error = error
 
 
+def _looks_like_vendor_operation(name: str) -> bool:
+    """A name shaped like one of the vendor's operations (``PwsAuthenticate``...), which the
+    fake answers with a fault naming itself rather than WCF's ActionNotSupported [choice]."""
+    return name.startswith("Pws") and name.isalnum() and not name.endswith(("Response", "Fault"))
+
+
 def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> str:
     """The operation a request addresses, as WCF's dispatcher decides it [wcf].
 
@@ -39,12 +45,9 @@ def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> s
     if action:
         operation = operation_for_action(action)
         if operation is None:
-            if action.startswith(ACTION_PREFIX) and "/" not in action[len(ACTION_PREFIX) :]:
-                raise wire.WireError(
-                    errors.NOT_IMPLEMENTED,
-                    operation=action[len(ACTION_PREFIX) :],
-                    implemented=", ".join(IMPLEMENTED),
-                )
+            name = action[len(ACTION_PREFIX) :] if action.startswith(ACTION_PREFIX) else ""
+            if _looks_like_vendor_operation(name):
+                raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED))
             raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action=action)
         expected = f"{{{NS_SERVICE}}}{operation}"
         if body_tag != expected:
@@ -65,7 +68,8 @@ def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> s
         name = body_tag[len(NS_SERVICE) + 2 :]
         if name in IMPLEMENTED:
             return name
-        raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED))
+        if _looks_like_vendor_operation(name):
+            raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED))
     raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")
 
 
