@@ -56,7 +56,9 @@ class FakeProjectorApp:
         self.max_body = max_body
         self.endpoint = SoapEndpoint()
         self.admin = admin
-        #: Optional fault injector (see :mod:`fakeprojector.faults`): ``before(op, ...)``.
+        #: Optional fault injector (see :mod:`fakeprojector.faults`):
+        #: ``before(request, body, soap_action, udc)`` returns ``None`` (no fault) or
+        #: ``(response, kind)``; a ``None`` response (a delay) lets the call proceed.
         self.hooks = hooks
         #: Exceptions raised inside request handling, for ``FakeProjector.check()``.
         self.errors: list[BaseException] = []
@@ -105,13 +107,13 @@ class FakeProjectorApp:
     def soap_call(self, request: Request) -> Response:
         started = time.perf_counter()
         udc = Udc(self.store)
-        response, fault_kind = self._soap_answer(request, udc)
+        response, fault_kind, answered_by_fault = self._soap_answer(request, udc)
         duration_ms = (time.perf_counter() - started) * 1000
         summary = udc.summary
         if udc.unexpected:
             self.errors.extend(udc.unexpected)
         status = summary.status
-        if fault_kind is not None:
+        if answered_by_fault:
             status = fault_kind
         elif response.status_code >= 500 or summary.status is None:
             status = "fault"
@@ -123,7 +125,7 @@ class FakeProjectorApp:
             fields=summary.fields,
             time=datetime.fromtimestamp(self.store.clock.time(), tz=timezone.utc),
             duration_ms=duration_ms,
-            http_status=response.status_code,
+            http_status=0 if fault_kind == "drop" else response.status_code,
             fault=fault_kind,
         )
         self.journal.append(entry)
@@ -138,7 +140,8 @@ class FakeProjectorApp:
         )
         return response
 
-    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, str | None]:
+    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, str | None, bool]:
+        """The answer, the kind of fault injected (if any), and whether the fault answered."""
         media = (request.mimetype or "").lower()
         if media != "text/xml":
             got = request.content_type or "(none)"
@@ -149,10 +152,11 @@ class FakeProjectorApp:
                     detail=f"Cannot process the message because the content type '{got}' was not the expected type '{CONTENT_TYPE}'.",
                 ),
                 None,
+                False,
             )
         chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
         if request.content_length is None and not chunked:
-            return _fault_response(errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."), None
+            return _fault_response(errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."), None, False
         try:
             body = request.get_data(cache=False)
         except RequestEntityTooLarge:
@@ -161,18 +165,22 @@ class FakeProjectorApp:
                     errors.CLIENT_MALFORMED, 413, detail=f"The request body exceeds the limit of {self.max_body} bytes."
                 ),
                 None,
+                False,
             )
         if len(body) > self.max_body:  # a chunked body the stream did not cut
             return _fault_response(
                 errors.CLIENT_MALFORMED, 413, detail=f"The request body exceeds the limit of {self.max_body} bytes."
-            ), None
+            ), None, False
         soap_action = request.headers.get("SOAPAction")
+        fault_kind = None
         if self.hooks is not None:
             injected = self.hooks.before(request, body, soap_action, udc)
             if injected is not None:
-                return injected
+                injected_response, fault_kind = injected
+                if injected_response is not None:
+                    return injected_response, fault_kind, True
         answer = self.endpoint.handle(body, soap_action, udc, strict_action=self.store.settings.strict_soap_action)
-        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), None
+        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault_kind, False
 
 
 def _help_page(url: str) -> str:

@@ -19,6 +19,7 @@ from fakeprojector import assertions
 from fakeprojector.app import ADMIN_PREFIX, DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.contract import SERVICE_PATH
+from fakeprojector.faults import Fault
 from fakeprojector.fixtures import FixturesSource
 from fakeprojector.journal import Journal, JournalEntry
 from fakeprojector.records import AccessToken, Account, Client, RefreshToken, Settings, TokenState
@@ -221,6 +222,25 @@ class FakeProjector:
     def access_token_state(self, token: str) -> TokenState | None:
         """The same for an access token (session ticket)."""
         return self.store.access_token_state(token)
+
+    # --- fault injection (fakeprojector.faults; the admin API's /faults) -------------
+    #: ``self.faults`` is the :class:`~fakeprojector.faults.FaultInjector`; it reads like
+    #: a list of the active faults (``list(fp.faults)``, ``len(fp.faults)``).
+    def add_fault(self, kind: str, operation: str | None = None, times: int | None = None, **params: Any) -> Fault:
+        """Make the next ``times`` calls of ``operation`` (all when ``None``; ``times=None``:
+        until cleared) misbehave: ``kind`` is ``delay`` (``delay_ms``, ``delay_max_ms``),
+        ``http_status`` (``status``, ``body`` ``empty``/``html``), ``soap_fault``
+        (``error_number``, ``error_code``, ``error_text``; default 10016), ``drop`` or
+        ``redirect`` (``redirect_url``). The most recently added matching fault applies."""
+        return self.faults.add(kind, operation, times, **params)
+
+    def remove_fault(self, fault_id: int) -> bool:
+        """Remove one fault by its ``id``; ``False`` when it is not (or no longer) active."""
+        return self.faults.remove(fault_id)
+
+    def clear_faults(self) -> int:
+        """Remove every fault; returns how many were active."""
+        return self.faults.clear()
 
     # --- what happened ---------------------------------------------------------------
     @property
