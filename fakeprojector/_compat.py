@@ -3,7 +3,8 @@
 spyne 2.14.0 (its last release) vendors an old ``six`` as ``spyne.util.six`` whose meta
 path importer lacks ``find_spec``, which Python 3.12 removed the fallback for; so
 ``spyne.util.six.moves`` cannot be imported. We load the maintained ``six`` package's
-source *under spyne's module name*: its importer then serves ``spyne.util.six.moves.*``.
+source *under spyne's module name*: its importer then serves ``spyne.util.six.moves.*``;
+the one helper spyne added to its copy (``get_function_name``) is added back.
 Python 3.13 also removed the ``cgi`` module spyne imports; the ``legacy-cgi``
 distribution (a dependency on 3.13+, see pyproject.toml) puts it back.
 
@@ -14,6 +15,7 @@ On 3.10 and 3.11 nothing is changed. Idempotent, and harmless if spyne is alread
 from __future__ import annotations
 
 import importlib.util
+import operator
 import sys
 
 PATCHED_MODULE = "spyne.util.six"
@@ -31,6 +33,9 @@ def install() -> bool:
     module = importlib.util.module_from_spec(spec)
     sys.modules[PATCHED_MODULE] = module
     spec.loader.exec_module(module)
+    # spyne added one helper of its own to its copy of six; it is pure, so restore it.
+    if not hasattr(module, "get_function_name"):
+        module.get_function_name = operator.attrgetter("__name__")  # type: ignore[attr-defined]
     return True
 
 

@@ -29,11 +29,6 @@ class Settings:
     error_style: ErrorStyle = "inband"
     strict_soap_action: bool = False
 
-    def replace(self, **changes: Any) -> Settings:
-        from fakeprojector.fixtures import validate_settings
-
-        return validate_settings({**self.as_dict(), **changes}, where="settings")
-
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 

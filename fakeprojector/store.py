@@ -16,7 +16,7 @@ from typing import Any
 
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.contract import PKCE_METHODS, is_refresh_token_form, parse_guid
-from fakeprojector.fixtures import FixturesSource, load_fixtures
+from fakeprojector.fixtures import FixturesSource, load_fixtures, validate_settings
 from fakeprojector.records import (
     AccessToken,
     Account,
@@ -52,9 +52,7 @@ class Store:
         self.base_url: str | None = None
         self.fixtures: Fixtures = load_fixtures(fixtures)
         if settings:
-            self.fixtures = dataclasses.replace(
-                self.fixtures, settings=self.fixtures.settings.replace(**settings)
-            )
+            self.fixtures = dataclasses.replace(self.fixtures, settings=_with(self.fixtures.settings, settings))
         self.reset()
 
     # --- lifecycle -----------------------------------------------------------------
@@ -107,7 +105,7 @@ class Store:
     def configure(self, **changes: Any) -> Settings:
         """Change settings until the next reset (validated like a fixtures file)."""
         with self.lock:
-            self.settings = self.settings.replace(**changes)
+            self.settings = _with(self.settings, changes)
             return self.settings
 
     # --- accounts ------------------------------------------------------------------
@@ -328,6 +326,11 @@ class Store:
                     _state(t, now) == "active" for t in self.access_tokens.values()
                 ),
             }
+
+
+def _with(settings: Settings, changes: dict[str, Any]) -> Settings:
+    """``settings`` with ``changes``, validated like a fixtures file's ``settings``."""
+    return validate_settings({**settings.as_dict(), **changes}, where="settings")
 
 
 def _state(record: RefreshToken | AccessToken, now_ns: int) -> TokenState:

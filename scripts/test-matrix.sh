@@ -13,7 +13,9 @@ for minor in 3.10 3.11 3.12 3.13; do
   fi
   venv=".venv-$minor"
   echo "=== test-matrix: Python $minor ($py) ==="
-  if [ ! -x "$venv/bin/python" ]; then "$py" -m venv "$venv" || { failed+=("$minor"); status=1; continue; }; fi
+  if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then  # absent or half-made: (re)create
+    rm -rf "$venv"; "$py" -m venv "$venv" || { failed+=("$minor"); status=1; continue; }
+  fi
   "$venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1
   if ! "$venv/bin/python" -m pip install --quiet -e '.[test]'; then
     echo "test-matrix: install failed on $minor"; failed+=("$minor"); status=1; continue
