@@ -12,6 +12,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -143,6 +144,11 @@ _ROUTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+def _display(path: str) -> str:
+    """``/faults/<int:fault_id>`` -> ``/faults/{fault_id}``."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
+
+
 def _loopback(address: str | None) -> bool:
     if not address:
         return False
@@ -207,7 +213,7 @@ class AdminAPI:
 
     # --- endpoints -------------------------------------------------------------------
     def _index_get(self, request: Request) -> tuple[Any, int]:
-        endpoints = [f"{' '.join(m)} {PREFIX}{p}" for p, _, m in _ROUTES if p != "/"]
+        endpoints = [f"{m} {PREFIX}{_display(p)}" for p, _, methods in _ROUTES if p != "/" for m in methods]
         return {"service": "fakeprojector admin API", "endpoints": endpoints}, 200
 
     def _health_get(self, request: Request) -> tuple[Any, int]:
