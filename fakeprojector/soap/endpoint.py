@@ -44,6 +44,19 @@ class _Transport:
         self.resp_code: int | None = None
 
 
+class _Context(MethodContext):  # type: ignore[misc]
+    """spyne's ``MethodContext`` with plain attribute setting [choice: speed].
+
+    spyne's ``__setattr__`` runs Python code for each of the ~60 attributes a context sets,
+    only to forbid new attributes once the context is frozen; we set none after that (our
+    per-call data lives in ``udc``). The endpoint sets its own transport context, so
+    spyne's default one is not built first.
+    """
+
+    TransportContext = None
+    __setattr__ = object.__setattr__
+
+
 class SoapEndpoint(ServerBase):  # type: ignore[misc]
     """A spyne Application plus its WSDL, answering one request at a time (thread-safe)."""
 
@@ -66,7 +79,7 @@ class SoapEndpoint(ServerBase):  # type: ignore[misc]
         return self._wsdl.document(url)
 
     def handle(self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = False) -> SoapAnswer:
-        ctx = MethodContext(self, MethodContext.SERVER)
+        ctx = _Context(self, MethodContext.SERVER)
         ctx.transport = _Transport(ctx, soap_action, strict_action)
         ctx.in_string = [body]
         ctx.udc = udc

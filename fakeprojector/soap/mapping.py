@@ -8,8 +8,10 @@ style). It also fills ``ctx.udc.summary`` for the journal and the log line.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from functools import cache
+from typing import Any
 
 from spyne import Fault
 
@@ -17,6 +19,7 @@ from fakeprojector import errors, rules
 from fakeprojector.clock import format_wcf_datetime
 from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, REVOKE
 from fakeprojector.errors import OAuthError
+from fakeprojector.soap import wire
 from fakeprojector.soap.models import RESULT_TYPES, PwsFault, PwsMessage
 from fakeprojector.store import Store
 
@@ -25,6 +28,7 @@ SECRET_FIELDS = frozenset({"ClientSecret"})
 REDACTED = "***"
 
 
+@cache
 def snake(name: str) -> str:
     """``ClientIdentifier`` -> ``client_identifier`` (wire names to rule fields)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -87,8 +91,13 @@ def call(ctx: Any, operation: str, service_request: Any) -> Any:
     udc: Udc = ctx.udc
     store = udc.store
     rule, request_type = _RULES[operation]
-    wire_fields = {n: getattr(service_request, n, None) for n in REQUEST_FIELDS[operation]} if service_request is not None else {}
-    request = request_type(**{snake(k): v for k, v in wire_fields.items()})
+    if service_request is None:
+        wire_fields: dict[str, Any] = {}
+        request = request_type()
+    else:
+        names = _FIELD_NAMES[operation]
+        wire_fields = {n: getattr(service_request, n, None) for n, _ in names}
+        request = request_type(**{rule_name: wire_fields[n] for n, rule_name in names})
     summary = udc.summary
     summary.operation = operation
     summary.request_id = request.request_id
@@ -107,7 +116,7 @@ def call(ctx: Any, operation: str, service_request: Any) -> Any:
         udc.unexpected.append(exc)
         raise
     summary.status = "Ok"
-    values = {_wire(k): v for k, v in asdict(outcome).items()}
+    values = {wire_name: getattr(outcome, name) for name, wire_name in _outcome_names(type(outcome))}
     return _result(result_cls, store, base, "Ok", [], values)
 
 
@@ -115,17 +124,33 @@ def _wire(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
+#: (wire name, rule field name) of each operation's request fields, in schema order.
+_FIELD_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    op: tuple((n, snake(n)) for n in REQUEST_FIELDS[op]) for op in _RULES
+}
+
+
+@cache
+def _outcome_names(outcome_type: type) -> tuple[tuple[str, str], ...]:
+    """(field, wire name) of a rules outcome dataclass: ``redirect_url`` -> ``RedirectUrl``."""
+    return tuple((f.name, _wire(f.name)) for f in fields(outcome_type))
+
+
+@cache
+def _result_defaults(cls: Any) -> dict[str, Any]:
+    """A failed result's own members: strings nil, ints ``0`` [wcf]."""
+    return {name: (0 if _is_int(t) else None) for name, t in cls._type_info.items() if name not in ("Messages", "ResponseId", "Status", "ServerTimestampUtc")}
+
+
 def _result(cls: Any, store: Store, base: dict[str, Any], status: str, messages: list[Any], values: dict[str, Any]) -> Any:
     """A result with every member set: on failure strings nil and ints 0 [wcf]."""
-    own = {name: (0 if _is_int(t) else None) for name, t in cls._type_info.items() if name not in ("Messages", "ResponseId", "Status", "ServerTimestampUtc")}
-    own.update(values)
-    return cls(
-        Messages=messages,
-        ResponseId=base["ResponseId"],
-        Status=status,
-        ServerTimestampUtc=format_wcf_datetime(store.clock.time_ns()),
-        **own,
-    )
+    state = dict(_result_defaults(cls))
+    state.update(values)
+    state["Messages"] = messages
+    state["ResponseId"] = base["ResponseId"]
+    state["Status"] = status
+    state["ServerTimestampUtc"] = format_wcf_datetime(store.clock.time_ns())
+    return wire.instance(cls, state)
 
 
 def _is_int(t: Any) -> bool:
