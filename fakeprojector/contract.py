@@ -83,8 +83,8 @@ MESSAGE_TYPES: Final = ("Information", "Warning", "Error", "FatalError")
 
 #: Grant types PwsAcquireOauth2Token accepts (``code``, not ``authorization_code``) [doc].
 GRANT_CODE: Final = "code"
-GRANT_REFRESH_TOKEN: Final = "refresh_token"
-TOKEN_TYPE_REFRESH: Final = "refresh_token"
+GRANT_REFRESH_TOKEN: Final = "refresh_token"  # noqa: S105 - a grant type name, not a secret
+TOKEN_TYPE_REFRESH: Final = "refresh_token"  # noqa: S105 - a token type name, not a secret
 PKCE_METHODS: Final = ("S256", "plain")
 
 
@@ -113,7 +113,7 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 
 
 def is_refresh_token_form(value: str) -> bool:
-    """20–512 characters of the URL-safe base64 alphabet, like the vendor's samples [choice]."""
+    """20-512 characters of the URL-safe base64 alphabet, like the vendor's samples [choice]."""
     return REFRESH_TOKEN_MIN_LEN <= len(value) <= REFRESH_TOKEN_MAX_LEN and _URLSAFE.issuperset(
         value
     )

@@ -97,9 +97,8 @@ def fake_projector(request: pytest.FixtureRequest, fake_projector_server: FakePr
     if not fake.running:  # an earlier test stopped it: bring it back for this one
         fake.start()
     marker = request.node.get_closest_marker("fake_projector")
-    own_fixtures = marker is not None and ("fixtures" in marker.kwargs or marker.args)
-    if own_fixtures:
-        assert marker is not None
+    own_fixtures = marker is not None and bool("fixtures" in marker.kwargs or marker.args)
+    if marker is not None and own_fixtures:
         source = marker.kwargs.get("fixtures", marker.args[0] if marker.args else None)
         try:
             fake.load_fixtures(load_fixtures(source))

@@ -25,7 +25,7 @@ class Settings:
     max_lifetime_minutes: int = 1440
     refresh_token_lifetime_seconds: float | None = None
     rotate_refresh_tokens: bool = False
-    token_type: str = "projector_session_ticket"
+    token_type: str = "projector_session_ticket"  # noqa: S105 - a token type name, not a secret
     error_style: ErrorStyle = "inband"
     strict_soap_action: bool = False
 

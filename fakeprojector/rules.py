@@ -122,10 +122,9 @@ def revoke(store: Store, req: RevokeRequest) -> RevokeOutcome:
         raise error
     if not _blank(req.token_type) and req.token_type != TOKEN_TYPE_REFRESH:
         raise OAuthError(errors.OAUTH_UNSUPPORTED_TOKEN_TYPE, {"TokenType": req.token_type or ""})
-    assert req.client_identifier and req.client_secret and req.token  # noqa: S101 - checked above
-    with store.lock:
-        client = _check_client(store, req.client_identifier, req.client_secret)
-        rt = store.refresh_tokens.get(req.token)
+    with store.lock:  # the shape check above guarantees the three strings are non-empty
+        client = _check_client(store, req.client_identifier or "", req.client_secret or "")
+        rt = store.refresh_tokens.get(req.token or "")
         if rt is None or rt.client_id != client.client_id:
             return RevokeOutcome()  # unknown or another client's: success, nothing changes
         home = store.remote_home(rt.account)
@@ -160,9 +159,8 @@ def acquire(store: Store, req: AcquireRequest) -> AcquireOutcome:
     error = _shape_error(ACQUIRE, missing, improper)
     if error:
         raise error
-    assert req.client_identifier and req.client_secret  # noqa: S101 - checked above
     with store.lock:
-        client = _check_client(store, req.client_identifier, req.client_secret)
+        client = _check_client(store, req.client_identifier or "", req.client_secret or "")
         if req.grant_type == GRANT_CODE:
             return _exchange_code(store, client, req)
         return _refresh(store, client, req)

@@ -71,7 +71,7 @@ def test_assertion_failure_lists_the_calls_made(project):
     assert SECRET not in result.stdout.str()
 
 
-def _fixtures_file(project, name="my.json", token="MyOwnRefreshToken_000000000001"):
+def _fixtures_file(project, name="my.json", token="MyOwnRefreshToken_000000000001"):  # noqa: S107 - test data
     doc = {"clients": [{"client_id": CID, "client_secret": "mine"}], "refresh_tokens": [{"token": token, "client_id": CID}]}
     path = project.path / name
     path.write_text(json.dumps(doc))

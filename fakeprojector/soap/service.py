@@ -35,11 +35,11 @@ class PwsProjectorServices(ServiceBase):  # type: ignore[misc]
     __port_types__ = (PORT_TYPE,)
 
     @_rpc(REVOKE)
-    def PwsRevokeOauth2RefreshToken(ctx: Any, serviceRequest: Any) -> Any:  # noqa: N802, N803 - wire names
+    def PwsRevokeOauth2RefreshToken(ctx: Any, serviceRequest: Any) -> Any:
         return mapping.call(ctx, REVOKE, serviceRequest)
 
     @_rpc(ACQUIRE)
-    def PwsAcquireOauth2Token(ctx: Any, serviceRequest: Any) -> Any:  # noqa: N802, N803 - wire names
+    def PwsAcquireOauth2Token(ctx: Any, serviceRequest: Any) -> Any:
         return mapping.call(ctx, ACQUIRE, serviceRequest)
 
 

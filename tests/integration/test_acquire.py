@@ -36,7 +36,8 @@ def test_code_exchange_fills_every_field_in_order(fake_projector):
     names = [el.tag.split("}")[1] for el in answer.result()]
     assert names == ["Messages", "ResponseId", "Status", "ServerTimestampUtc", *FIELDS]
     ticket = answer.field("AccessToken")
-    assert ticket and re.fullmatch(r"[A-Za-z0-9+/]{22}==", ticket)
+    assert ticket
+    assert re.fullmatch(r"[A-Za-z0-9+/]{22}==", ticket)
     assert answer.field("ResponseId") == "9"
     assert answer.field("ExpiresInSeconds") == "3600"
     assert answer.field("MaxLifetimeMinutes") == "1440"
@@ -46,7 +47,8 @@ def test_code_exchange_fills_every_field_in_order(fake_projector):
     assert answer.field("RestServiceAuthority") == fake_projector.base_url
     assert answer.field("SoapServiceAuthority") == fake_projector.base_url
     rt = answer.field("RefreshToken")
-    assert rt and fake_projector.token_state(rt) == "active"
+    assert rt
+    assert fake_projector.token_state(rt) == "active"
     assert fake_projector.access_token_state(ticket) == "active"
 
 
@@ -126,7 +128,8 @@ def test_refresh_grant_and_revoke_then_refresh_fails(fake_projector):
 def test_rotation_when_enabled(fake_projector):
     answer = acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN)
     new = answer.field("RefreshToken")
-    assert new and new != SAMPLE_TOKEN
+    assert new
+    assert new != SAMPLE_TOKEN
     assert fake_projector.token_state(SAMPLE_TOKEN) == "revoked"
     assert fake_projector.token_state(new) == "active"
 
@@ -206,14 +209,17 @@ def test_two_servers_client_follows_redirect_to_the_right_one(fake_projector_fac
     # the client starts at the wrong server
     url = away.url
     answer = acquire(url, GrantType="code", Code="SharedCode-123", RedirectUri=CB)
-    assert answer.status_text == "Ok" and answer.field("AccessToken") is None
+    assert answer.status_text == "Ok"
+    assert answer.field("AccessToken") is None
     redirect = answer.field("RedirectUrl")
     assert redirect == home.base_url
     assert away.store.codes["SharedCode-123"].used is False  # nothing consumed at the wrong server
     answer = acquire(redirect + "/OpsProjectorWcfSvc/PwsProjectorServices.svc", GrantType="code", Code="SharedCode-123", RedirectUri=CB)
-    assert answer.status_text == "Ok" and answer.field("RedirectUrl") is None
+    assert answer.status_text == "Ok"
+    assert answer.field("RedirectUrl") is None
     rt = answer.field("RefreshToken")
-    assert home.token_state(rt) == "active" and away.token_state(rt) is None
+    assert home.token_state(rt) == "active"
+    assert away.token_state(rt) is None
     # refresh and revoke at the wrong server redirect too, and change nothing
     away.add_refresh_token(SAMPLE_CLIENT, account="ACME", token=rt)
     assert acquire(away.url, GrantType="refresh_token", RefreshToken=rt).field("RedirectUrl") == home.base_url

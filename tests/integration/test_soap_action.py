@@ -16,7 +16,8 @@ def test_wcf_action_quoted_unquoted_or_missing_is_accepted(fake_projector, actio
                          ("ClientSecret", "r6tuVhR3ol1BFFVfy3Oe-J8VoH0KpkgLVqAMi-IIgvd_Lr613IEYcXhKAea8eLtQKSIgQ4jHIKhCKQcwriUtgB"),
                          ("Token", SAMPLE_TOKEN)])
     answer = post(fake_projector.url, body, headers=headers)
-    assert answer.status == 200 and answer.status_text == "Ok"
+    assert answer.status == 200
+    assert answer.status_text == "Ok"
 
 
 @pytest.mark.parametrize("action", ['"urn:nothing"', '"PwsRevokeOauth2RefreshToken"', f'"{ACTION}{OP}Response"'])
@@ -34,20 +35,23 @@ def test_other_vendor_operation_names_the_fake(fake_projector):
     answer = revoke(fake_projector.url, action=f'"{ACTION}PwsAuthenticate"')
     assert answer.status == 500
     code, text = answer.fault()
-    assert code == "s:Client" and "fakeprojector does not implement operation 'PwsAuthenticate'" in text
+    assert code == "s:Client"
+    assert "fakeprojector does not implement operation 'PwsAuthenticate'" in text
 
 
 @pytest.mark.fake_projector(strict_soap_action=True)
 def test_strict_mode_rejects_a_missing_action_like_wcf(fake_projector):
     answer = post(fake_projector.url, envelope(OP, [("Token", SAMPLE_TOKEN)]))
-    assert answer.status == 500 and answer.fault()[0] == "a:ActionNotSupported"
+    assert answer.status == 500
+    assert answer.fault()[0] == "a:ActionNotSupported"
 
 
 def test_action_and_body_disagree(fake_projector):
     answer = post(fake_projector.url, envelope("PwsAcquireOauth2Token", []), action=OP)
     assert answer.status == 500
     code, text = answer.fault()
-    assert code == "a:DeserializationFailed" and "Expected to find node type 'Element' with name 'PwsRevokeOauth2RefreshToken'" in text
+    assert code == "a:DeserializationFailed"
+    assert "Expected to find node type 'Element' with name 'PwsRevokeOauth2RefreshToken'" in text
 
 
 @pytest.mark.parametrize(
@@ -71,14 +75,16 @@ def test_malformed_requests_get_clean_soap_faults(fake_projector, body, headers,
     code, text = answer.fault()
     assert code.startswith(("s:", "a:"))
     assert needle in text
-    assert b"Traceback" not in answer.body and b".py" not in answer.body
+    assert b"Traceback" not in answer.body
+    assert b".py" not in answer.body
     assert revoke(fake_projector.url).status_text == "Ok"  # and the next good request works
 
 
 def test_get_and_other_methods(fake_projector):
     assert post(fake_projector.url, b"", method="GET").status == 200
     answer = post(fake_projector.url, b"", method="PUT")
-    assert answer.status == 405 and answer.headers["allow"] == "GET, POST"
+    assert answer.status == 405
+    assert answer.headers["allow"] == "GET, POST"
     assert post(fake_projector.base_url + "/nope", b"", method="GET").status == 404
 
 

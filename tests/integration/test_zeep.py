@@ -53,17 +53,23 @@ def test_whole_lifecycle_code_refresh_revoke_then_refresh_fails(client, fake_pro
     creds = {"ClientIdentifier": SAMPLE_CLIENT, "ClientSecret": SAMPLE_SECRET}
     got = svc.PwsAcquireOauth2Token(serviceRequest={**creds, "GrantType": "code", "Code": code, "RedirectUri": CB})
     assert got.Status == "Ok"
-    assert len(got.AccessToken) == 24 and got.ExpiresInSeconds == 3600 and got.TimeoutMinutes == 60
-    assert got.MaxLifetimeMinutes == 1440 and got.TokenType == "projector_session_ticket" and got.RedirectUrl is None
+    assert len(got.AccessToken) == 24
+    assert got.ExpiresInSeconds == 3600
+    assert got.TimeoutMinutes == 60
+    assert got.MaxLifetimeMinutes == 1440
+    assert got.TokenType == "projector_session_ticket"
+    assert got.RedirectUrl is None
     assert got.SoapServiceAuthority == fake_projector.base_url == got.RestServiceAuthority
     refreshed = svc.PwsAcquireOauth2Token(serviceRequest={**creds, "GrantType": "refresh_token", "RefreshToken": got.RefreshToken})
-    assert refreshed.Status == "Ok" and refreshed.AccessToken != got.AccessToken
+    assert refreshed.Status == "Ok"
+    assert refreshed.AccessToken != got.AccessToken
     revoked = svc.PwsRevokeOauth2RefreshToken(serviceRequest={**creds, "Token": got.RefreshToken})
     assert revoked.Status == "Ok"
     failed = svc.PwsAcquireOauth2Token(serviceRequest={**creds, "GrantType": "refresh_token", "RefreshToken": got.RefreshToken})
     assert failed.Status == "Fail"
     assert failed.Messages.PwsMessage[0].ErrorNumber == 50631
-    assert failed.AccessToken is None and failed.ExpiresInSeconds == 0
+    assert failed.AccessToken is None
+    assert failed.ExpiresInSeconds == 0
     assert fake_projector.access_token_state(got.AccessToken) == "revoked"
     assert fake_projector.access_token_state(refreshed.AccessToken) == "revoked"
     fake_projector.assert_called("PwsAcquireOauth2Token", count=3)

@@ -9,9 +9,8 @@ from fakeprojector import _compat
 
 
 def test_spyne_imports_and_serves_six_moves():
-    from spyne.util.six.moves.urllib.parse import quote  # the import 3.12+ breaks without the shim
-
     import spyne.protocol.soap  # noqa: F401
+    from spyne.util.six.moves.urllib.parse import quote  # the import 3.12+ breaks without the shim
 
     assert quote("a b") == "a%20b"
 

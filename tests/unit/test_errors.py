@@ -38,7 +38,8 @@ def test_render_fills_placeholders_and_refuses_missing_ones():
 
 def test_every_grant_reason_is_short_and_plain():
     for reason in errors.GRANT_REASONS.values():
-        assert 10 < len(reason) < 60 and '"' not in reason
+        assert 10 < len(reason) < 60
+        assert '"' not in reason
 
 
 def test_wcf_action_not_supported_text():

@@ -21,7 +21,8 @@ def test_default_fixtures_hold_the_vendor_sample():
 
 def test_contract_fixtures_load():
     f = load_fixtures(CONTRACT_FIXTURES)
-    assert len(f.clients) == 2 and len(f.authorization_codes) == 3
+    assert len(f.clients) == 2
+    assert len(f.authorization_codes) == 3
 
 
 def _write(tmp_path, doc):
@@ -68,6 +69,7 @@ def test_several_files_merge_and_clash(tmp_path):
     b = tmp_path / "b.json"
     b.write_text(json.dumps({"refresh_tokens": [{"token": "b" * 30, "client_id": CID}], "settings": {"rotate_refresh_tokens": True}}))
     merged = load_fixtures([a, b])
-    assert merged.refresh_tokens[0].token == "b" * 30 and merged.settings.rotate_refresh_tokens
+    assert merged.refresh_tokens[0].token == "b" * 30
+    assert merged.settings.rotate_refresh_tokens
     with pytest.raises(FixtureError, match=r"already defined in .*a\.json"):
         load_fixtures([a, a])

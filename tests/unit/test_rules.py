@@ -39,7 +39,8 @@ def test_reset_restores_fixtures_and_drops_additions(store):
     store.add_client(client_secret="x")
     rules.revoke(store, _revoke())
     store.reset()
-    assert len(store.clients) == 1 and store.refresh_token_state(TOKEN) == "active"
+    assert len(store.clients) == 1
+    assert store.refresh_token_state(TOKEN) == "active"
 
 
 def test_a_code_is_exchanged_once_however_many_threads_race(store):
@@ -61,7 +62,8 @@ def test_a_code_is_exchanged_once_however_many_threads_race(store):
     for t in threads:
         t.join(timeout=10)
     ok = [r for r in results if isinstance(r, rules.AcquireOutcome)]
-    assert len(results) == 8 and len(ok) == 1
+    assert len(results) == 8
+    assert len(ok) == 1
     # every later attempt was a replay, which revoked what the one success got
     assert store.refresh_token_state(ok[0].refresh_token) == "revoked"
 
