@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from fakeprojector import errors
@@ -157,8 +157,23 @@ class FakeProjectorApp:
         chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
         if request.content_length is None and not chunked:
             return _fault_response(errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."), None, False
+        if chunked:
+            # werkzeug stops a streamed body *at* the limit without saying whether more
+            # followed: read one byte past it, so an over-long chunked body is told from
+            # one of exactly the limit (and cut there, the rest never buffered).
+            request.max_content_length = self.max_body + 1
         try:
             body = request.get_data(cache=False)
+        except ClientDisconnected:  # the client's error, not ours: no check() failure
+            return (
+                _fault_response(
+                    errors.CLIENT_MALFORMED,
+                    400,
+                    detail="The request body is incomplete: the connection ended before it, or its chunked encoding is malformed.",
+                ),
+                None,
+                False,
+            )
         except RequestEntityTooLarge:
             return (
                 _fault_response(
