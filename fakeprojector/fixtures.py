@@ -280,6 +280,8 @@ def _read(source: FixturesSource) -> tuple[Any, str]:
         source = DEFAULT_FIXTURES
     if isinstance(source, Mapping):
         return dict(source), "<fixtures dict>"
+    if isinstance(source, Fixtures):
+        raise TypeError("a Fixtures object cannot be merged with other sources")
     path = Path(os.fspath(source))
     try:
         text = path.read_text(encoding="utf-8")
