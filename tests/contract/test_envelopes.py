@@ -1,0 +1,60 @@
+"""The golden envelopes stay what the fake answers (volatile values masked), and each says
+what its name says. Regenerate on purpose with ``scripts/regen_envelopes.py``, never here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.contract.envelopes import ENVELOPES, GOLDEN_BASE_URL, GOLDEN_TIMESTAMP, canonical, for_file, load_cases, replay
+from tests.contract.support import OPERATIONS, assert_error, assert_ok, check_shape
+from tests.soapclient import Answer
+
+CASES = load_cases()
+
+
+def _golden(case):
+    return Answer(200, {"content-type": "text/xml; charset=utf-8"}, case.response_path.read_bytes())
+
+
+@pytest.mark.fake_only
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_golden_response_is_what_the_fake_answers(target, fake, case):
+    answer = replay(target.url, case, fake.clock.advance)
+    assert answer.status == 200, answer.body
+    request = case.request_path.read_bytes()
+    live = canonical(for_file(answer.body, target.base_url), request)
+    golden = canonical(case.response_path.read_bytes(), request)
+    assert live == golden, (
+        f"{case.response_path.relative_to(ENVELOPES.parent.parent)} no longer matches the fake; if the change "
+        f"is intended, run scripts/regen_envelopes.py and review the diff.\nlive:   {live.decode()}\ngolden: {golden.decode()}"
+    )
+
+
+def test_every_file_belongs_to_a_case_and_every_case_has_both_files():
+    on_disk = {p.relative_to(ENVELOPES).as_posix() for p in ENVELOPES.glob("*/*.xml")}
+    expected = {f"{c.id}.{kind}.xml" for c in CASES for kind in ("request", "response")}
+    assert on_disk == expected
+    assert {c.operation for c in CASES} == set(OPERATIONS)
+    assert len({c.id for c in CASES}) == len(CASES)
+    ids = {c.id for c in CASES}
+    assert all(b in ids for c in CASES for b in c.before)
+    assert all(not c.extra for c in CASES), [c.extra for c in CASES if c.extra]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_golden_response_says_what_its_name_says(case):
+    """``<number>-...`` holds that catalogue error; the others succeed (or redirect)."""
+    answer = _golden(case)
+    fields = check_shape(answer, case.operation)
+    assert fields["ServerTimestampUtc"] == GOLDEN_TIMESTAMP
+    number = re.match(r"^(\d{5})-", case.case)
+    if number:
+        assert_error(answer, case.operation, int(number.group(1)))
+    elif case.case.startswith("redirect"):
+        assert fields["Status"] == "Ok" and fields["RedirectUrl"], answer.body
+    else:
+        assert_ok(answer, case.operation)
+    for name in ("RestServiceAuthority", "SoapServiceAuthority"):
+        assert fields.get(name) in (None, GOLDEN_BASE_URL)
