@@ -200,6 +200,9 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"fakeprojector: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except SystemExit:  # werkzeug's make_server prints why it cannot bind, then exits 1
+        print(f"fakeprojector: cannot listen on {args.host}:{args.port}", file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def _stop(signum: int, frame: Any) -> None:
@@ -207,15 +210,15 @@ def serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    print(fake.url, flush=True)
-    logging.getLogger("fakeprojector").info(
-        "serving %s (WSDL %s, admin %s) on fixtures %s", fake.url, fake.wsdl_url, fake.admin_url, ", ".join(fake.store.fixtures.sources)
-    )
-    if args.ready_file:
+    if args.ready_file:  # before the URL line: whoever reads that line may read the file next
         ready = {"url": fake.url, "wsdl_url": fake.wsdl_url, "admin_url": fake.admin_url, "pid": os.getpid()}
         tmp = Path(args.ready_file + ".tmp")
         tmp.write_text(json.dumps(ready), encoding="utf-8")
         tmp.replace(args.ready_file)
+    print(fake.url, flush=True)
+    logging.getLogger("fakeprojector").info(
+        "serving %s (WSDL %s, admin %s) on fixtures %s", fake.url, fake.wsdl_url, fake.admin_url, ", ".join(fake.store.fixtures.sources)
+    )
     try:
         while not stop.wait(0.5):
             pass
