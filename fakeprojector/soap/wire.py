@@ -15,6 +15,7 @@ spyne classes' field lists:
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -227,6 +228,13 @@ def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
 
 
 # --- writing ------------------------------------------------------------------------
+#: Characters XML 1.0 cannot carry at all, not even as character references. Requests
+#: parsed from XML never hold them, but a fault can echo a header (SOAPAction,
+#: Content-Type) that does: those become U+FFFD so the fault stays well-formed [choice].
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REPLACEMENT = "\ufffd"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#xD;")
 
@@ -314,7 +322,8 @@ def render_fault(entry: errors.FaultEntry, params: dict[str, str], detail: tuple
         code = f'<faultcode xmlns:a="{entry.code_ns}">a:{entry.code}</faultcode>'
     else:
         code = f"<faultcode>s:{entry.code}</faultcode>"
-    out = [_ENV_OPEN, "<s:Fault>", code, f'<faultstring xml:lang="en-US">{_escape(entry.render(**params))}</faultstring>']
+    text = _escape(_NOT_XML_CHARS.sub(_REPLACEMENT, entry.render(**params)))
+    out = [_ENV_OPEN, "<s:Fault>", code, f'<faultstring xml:lang="en-US">{text}</faultstring>']
     if detail is not None:
         cls, value = detail
         out.append("<detail>")
