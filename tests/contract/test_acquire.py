@@ -64,6 +64,7 @@ def test_refresh_token_grant_issues_a_session_ticket(target, refresh_token):
     target.refresh_token = fields["RefreshToken"]
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("acquire.refresh-rules")
 def test_refresh_then_revoke_then_refresh_fails_50631(target, refresh_token):
     """The disposable token's whole life: it works, revoking succeeds twice, then it is dead."""
@@ -75,11 +76,13 @@ def test_refresh_then_revoke_then_refresh_fails_50631(target, refresh_token):
     assert_error(_refresh(target, token), ACQUIRE, 50631, grant_error_pattern())
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("acquire.refresh-rules")
 def test_unknown_refresh_token_is_50631(target):
     assert_error(_refresh(target, UNKNOWN_TOKEN), ACQUIRE, 50631, grant_error_pattern())
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.refresh-rules")
 @pytest.mark.parametrize("which", ["revoked", "other-client"])
@@ -88,6 +91,7 @@ def test_revoked_or_other_clients_refresh_token_is_50631(target, which):
     assert_error(_refresh(target, token), ACQUIRE, 50631, grant_error_pattern())
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.refresh-rules")
 def test_expired_refresh_token_is_50631(target, fake):
@@ -97,6 +101,7 @@ def test_expired_refresh_token_is_50631(target, fake):
     assert_error(_refresh(target, rt.token), ACQUIRE, 50631, grant_error_pattern())
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("acquire.refresh-shape")
 @pytest.mark.parametrize(
     ("extra", "missing", "improper"),
@@ -121,6 +126,7 @@ def test_redirect_uri_with_refresh_token_is_ignored(target, refresh_token):
 
 
 # --- the grant type and common shape ---------------------------------------------------------
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("acquire.grant-types")
 @pytest.mark.parametrize("grant", ["authorization_code", "client_credentials", "password", "Code"])
 def test_unsupported_grant_type_is_50629(target, grant):
@@ -144,13 +150,14 @@ def test_missing_common_fields_are_50632(target, client, secret, grant, missing)
     assert_error(answer, ACQUIRE, 50632, invalid_request_text(ACQUIRE, missing=missing))
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("errors.session-ticket")
 def test_session_ticket_is_50632_improper(target):
     answer = _exchange(target, SessionTicket="ARQC8d/V3CZk+kOWf7w3KQ==")
     assert_error(answer, ACQUIRE, 50632, invalid_request_text(ACQUIRE, improper="SessionTicket"))
 
 
-@pytest.mark.contract("errors.invalid-client")
+@pytest.mark.choice("errors.invalid-client")
 @pytest.mark.parametrize(
     ("client_id", "secret"),
     [("not-a-guid", None), ("00000000-0000-0000-0000-000000000000", None), (None, "wrong-secret")],
@@ -177,7 +184,8 @@ def test_check_order(target):
     assert_error(answer, ACQUIRE, 50630, catalogue_text(50630))
 
 
-# --- the code grant (fake only: a real service cannot be handed an authorization code) ----------
+# --- the code grant (exchanges are fake only: a real service cannot be handed a code) ----------
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("acquire.code-shape")
 @pytest.mark.parametrize(
     ("code", "redirect_uri", "missing"),
@@ -195,6 +203,7 @@ def test_code_exchange_issues_tokens(target):
     _issued(target, _refresh(target, fields["RefreshToken"]))
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.pkce")
 def test_pkce_s256(target):
@@ -203,6 +212,7 @@ def test_pkce_s256(target):
     _issued(target, _exchange(target, code=PKCE_CODE, CodeVerifier=PKCE_VERIFIER))
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.pkce")
 def test_pkce_plain(target, fake):
@@ -218,6 +228,7 @@ def test_verifier_for_a_code_without_challenge_is_ignored(target):
     _issued(target, _exchange(target, CodeVerifier=PKCE_VERIFIER))
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.code-rules")
 @pytest.mark.parametrize("case", ["unknown", "other-client", "redirect-mismatch"])
@@ -231,6 +242,7 @@ def test_bad_code_is_50631(target, case):
     assert_error(answer, ACQUIRE, 50631, grant_error_pattern())
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.code-rules")
 def test_expired_code_is_50631(target, fake):

@@ -49,6 +49,7 @@ def test_unknown_token_answers_success(target):
     assert_ok(_revoke(target), REVOKE)
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("revoke.rfc7009")
 def test_revoking_twice_succeeds_twice_and_the_token_is_dead(target, refresh_token):
     for _ in range(2):
@@ -76,6 +77,7 @@ def test_nil_token_type_is_accepted(target):
     assert_ok(_revoke(target, TokenType="x", nil=("TokenType",)), REVOKE)
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("revoke.token-type")
 @pytest.mark.parametrize("token_type", ["access_token", "Refresh_Token", "bearer"])
 def test_other_token_type_is_50635(target, token_type):
@@ -83,7 +85,7 @@ def test_other_token_type_is_50635(target, token_type):
     assert_error(answer, REVOKE, 50635, catalogue_text(50635, TokenType=token_type))
 
 
-@pytest.mark.contract("errors.invalid-client")
+@pytest.mark.choice("errors.invalid-client")
 @pytest.mark.parametrize(
     ("client_id", "secret"),
     [
@@ -97,7 +99,7 @@ def test_invalid_client_is_50630(target, client_id, secret):
     assert_error(answer, REVOKE, 50630, catalogue_text(50630))
 
 
-@pytest.mark.contract("errors.invalid-client")
+@pytest.mark.choice("errors.invalid-client")
 def test_wrong_secret_does_not_revoke(target, refresh_token):
     assert_error(_revoke(target, token=refresh_token, secret="wrong-secret"), REVOKE, 50630)
     answer = acquire(target.url, target.client_id, target.client_secret, GrantType="refresh_token", RefreshToken=refresh_token)
@@ -124,6 +126,7 @@ def test_session_ticket_nil_or_empty_is_fine(target, nil):
     assert_ok(answer, REVOKE)
 
 
+@pytest.mark.choice("errors.mapping")
 @pytest.mark.contract("errors.session-ticket")
 def test_session_ticket_present_is_50632_improper(target):
     answer = _revoke(target, SessionTicket="ARQC8d/V3CZk+kOWf7w3KQ==")
