@@ -9,6 +9,7 @@ The methods mirror the fixtures format and the admin API: ``add_client``,
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -30,7 +31,13 @@ LOOPBACK = "127.0.0.1"
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's handler without its access log (the app logs one line per SOAP call)."""
+    """werkzeug's handler without its access log (the app logs one line per SOAP call).
+
+    A connection that stalls for ``timeout`` seconds mid-request (a half-sent header or
+    body, a slowloris client) is closed, so stalled clients cannot pin threads forever.
+    """
+
+    timeout = 30.0
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
@@ -104,6 +111,10 @@ class FakeProjector:
         server, thread = self._server, self._thread
         if server is None:
             return
+        try:  # wake serve_forever's select now rather than at its next 0.5 s poll (Linux)
+            server.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:  # other systems refuse it on a listening socket: just wait
+            pass
         server.shutdown()
         server.server_close()
         if thread is not None:
