@@ -8,6 +8,7 @@ connection.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -191,3 +192,40 @@ def test_a_byte_at_a_time_request_is_still_answered(fake_projector):
     answer = exchange(fake_projector.port, pieces, pause=0.002, timeout=DEADLINE)
     assert answer.status == 200
     assert fake_projector.token_state(SAMPLE_TOKEN) == "revoked"
+
+
+def test_a_local_external_dtd_is_never_opened(fake_projector, tmp_path):
+    """libxml2 opens local external subsets even with load_dtd off; a FIFO would block
+    that open until a writer came, so a hang here means the file was opened."""
+    fifo = tmp_path / "dtd.fifo"
+    os.mkfifo(fifo)
+    try:
+        body = envelope(prolog=f'<!DOCTYPE soapenv:Envelope SYSTEM "file://{fifo}">').encode()
+        answer = exchange(fake_projector.port, request_bytes("POST", PATH, REVOKE_HEADERS, body), timeout=DEADLINE)
+        assert answer.status == 500
+        assert b"DTD is prohibited" in answer.body
+    finally:
+        try:  # release a parser blocked in open(), should the check above have failed
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+
+def test_a_stalled_connection_is_closed_by_the_server(fake_projector_factory, monkeypatch):
+    """Slowloris bound: a request stalled mid-body is dropped after the handler timeout
+    (30 s by default; shortened here), answered with a 400 Client fault if still possible."""
+    from fakeprojector import server
+
+    monkeypatch.setattr(server._QuietHandler, "timeout", 0.3)
+    fake = fake_projector_factory()
+    head = request_bytes("POST", PATH, REVOKE_HEADERS, b"", content_length=False)[:-2]
+    partial = head + f"Content-Length: {len(SAMPLE)}\r\n\r\n".encode() + SAMPLE[:50]
+    started = time.monotonic()
+    answer = exchange(fake.port, partial, timeout=DEADLINE)
+    assert answer.status == 400
+    assert b"incomplete" in answer.body
+    assert time.monotonic() - started < DEADLINE
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=DEADLINE) as sock:
+        sock.sendall(b"POST " + PATH.encode() + b" HTTP/1.1\r\nHost: x\r\n")  # stalls mid-header
+        sock.settimeout(DEADLINE)
+        assert sock.recv(65536) == b""  # the server hung up
