@@ -4,7 +4,6 @@ token, logging, exit statuses."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fakeprojector.cli import build_parser
+from fakeprojector.cli import build_parser, main
 from tests.cliserver import ROOT, CliServer, http_json
 from tests.soapclient import SHR, acquire, envelope, post, revoke
 
@@ -184,38 +183,39 @@ def test_check_fixtures_names_file_entry_and_field(tmp_path, fixture_files):
     assert errors[2] == f"invalid: {missing}: file not found"
 
 
-def test_check_fixtures_valid_files_and_their_merge(tmp_path, fixture_files):
+def test_check_fixtures_valid_files_and_their_merge(tmp_path, fixture_files, capsys):
     a, b = fixture_files
-    result = run_cli("check-fixtures", str(a), str(b))
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.splitlines()[-1] == "ok: merged: 2 clients, 1 refresh tokens, 0 authorization codes, 0 accounts, 0 users"
+    assert main(["check-fixtures", str(a), str(b)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines()[-1] == "ok: merged: 2 clients, 1 refresh tokens, 0 authorization codes, 0 accounts, 0 users"
     again = tmp_path / "again.json"
     again.write_text(b.read_text())
-    result = run_cli("check-fixtures", str(b), str(again))
-    assert result.returncode == 2
-    assert f"invalid: merged in order: {again}: clients[0]: field 'client_id': '{CLIENT_B}' is already defined in {b}" in result.stderr
+    assert main(["check-fixtures", str(b), str(again)]) == 2
+    _, err = capsys.readouterr()
+    assert f"invalid: merged in order: {again}: clients[0]: field 'client_id': '{CLIENT_B}' is already defined in {b}" in err
 
 
-# --- help -------------------------------------------------------------------------------
-def test_every_option_is_explained():
+# --- help (in-process: the same parser the console script uses) ---------------------------
+def test_every_option_is_explained(capsys):
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.choices and "serve" in a.choices).choices
     for name, sub in subparsers.items():
         for action in sub._actions:
             assert action.help, f"{name} {action.option_strings or action.dest} has no help"
-    result = run_cli("serve", "--help")
-    assert result.returncode == 0
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
     for action in subparsers["serve"]._actions:
         for option in action.option_strings:
-            assert option in result.stdout
-    assert "/_fakeprojector/" in result.stdout
+            assert option in out
+    assert "/_fakeprojector/" in out
     top = parser.format_help()
     assert "serve" in top
     assert "check-fixtures" in top
 
 
-def test_no_command_prints_help_and_exits_2():
-    result = run_cli()
-    assert result.returncode == 2
-    assert "usage: fakeprojector" in result.stdout
-    assert os.linesep in result.stdout
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "usage: fakeprojector" in capsys.readouterr().out
