@@ -78,6 +78,8 @@ def _real_target(config: pytest.Config) -> Target | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # a test that uses up the disposable refresh token runs after every test that needs it alive
+    items.sort(key=lambda item: "disposable_refresh_token" in getattr(item, "fixturenames", ()))
     if not config.getoption("--projector-url"):
         return
     skip = pytest.mark.skip(
@@ -128,3 +130,12 @@ def refresh_token(target: Target) -> str:
     if not target.refresh_token:
         pytest.skip("needs a disposable PROJECTOR_REFRESH_TOKEN in the environment")
     return target.refresh_token
+
+
+@pytest.fixture
+def disposable_refresh_token(refresh_token: str, target: Target) -> Iterator[str]:
+    """The refresh token for a test that revokes it. Such tests run last; against a real
+    endpoint the token is then used up and later tests needing one skip."""
+    yield refresh_token
+    if target.fake is None:
+        target.refresh_token = None

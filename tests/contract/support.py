@@ -39,7 +39,15 @@ OWN_FIELDS = {
     ),
 }
 INT_FIELDS = frozenset({"ExpiresInSeconds", "MaxLifetimeMinutes", "TimeoutMinutes"})
-MESSAGE_FIELDS = ("AdditionalErrorText", "ErrorCode", "ErrorNumber", "ErrorText", "Type", "ReferenceId1", "ReferenceId2")
+MESSAGE_FIELDS = (
+    "AdditionalErrorText",
+    "ErrorCode",
+    "ErrorNumber",
+    "ErrorText",
+    "Type",
+    "ReferenceId1",
+    "ReferenceId2",
+)
 STATUSES = ("Ok", "OkWithWarnings", "Fail", "FailSessionInvalid")
 MESSAGE_TYPES = ("Information", "Warning", "Error", "FatalError")
 
@@ -108,7 +116,7 @@ PKCE_CODE = next(c["code"] for c in _CODES if c.get("code_challenge_method") == 
 ELSEWHERE_CODE = next(c["code"] for c in _CODES if _HOMES.get(c.get("account")))
 #: RFC 7636 appendix B's verifier; its S256 challenge is the one the fixture's PKCE code carries
 PKCE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
-assert s256(PKCE_VERIFIER) == next(c["code_challenge"] for c in _CODES if c["code"] == PKCE_CODE)  # noqa: S101
+assert s256(PKCE_VERIFIER) == next(c["code_challenge"] for c in _CODES if c["code"] == PKCE_CODE)
 
 
 # --- assertions -----------------------------------------------------------------------------
@@ -139,14 +147,16 @@ def check_shape(answer: Answer, operation: str) -> dict[str, str | None]:
     assert answer.status == 200, (answer.status, answer.body)
     assert answer.headers.get("content-type", "").split(";")[0].strip() == "text/xml", answer.headers
     result = result_of(answer, operation)
-    assert result.nsmap.get("a") == RSP and result.nsmap.get("i") == XSI, answer.body
+    assert result.nsmap.get("a") == RSP, answer.body
+    assert result.nsmap.get("i") == XSI, answer.body
     expected = [f"{{{COM}}}{n}" for n in BASE_FIELDS] + [f"{{{RSP}}}{n}" for n in OWN_FIELDS[operation]]
     assert [el.tag for el in result] == expected, answer.body
     out: dict[str, str | None] = {}
     for el in result:
         name = etree.QName(el).localname
         if _nil(el):
-            assert len(el) == 0 and not el.text, answer.body
+            assert len(el) == 0, answer.body
+            assert not el.text, answer.body
             out[name] = None
         elif name != "Messages":
             assert len(el) == 0, answer.body
@@ -154,11 +164,11 @@ def check_shape(answer: Answer, operation: str) -> dict[str, str | None]:
     messages = result[0]
     assert messages.nsmap.get("b") == SHR, answer.body
     assert not _nil(messages), answer.body
-    assert out["ResponseId"] is not None and re.fullmatch(r"-?\d+", out["ResponseId"]), answer.body
+    assert re.fullmatch(r"-?\d+", out["ResponseId"] or ""), answer.body
     assert out["Status"] in STATUSES, answer.body
-    assert out["ServerTimestampUtc"] is not None and TIMESTAMP.match(out["ServerTimestampUtc"]), answer.body
+    assert TIMESTAMP.match(out["ServerTimestampUtc"] or ""), answer.body
     for name in INT_FIELDS & set(OWN_FIELDS[operation]):
-        assert out[name] is not None and re.fullmatch(r"-?\d+", out[name]), (name, answer.body)
+        assert re.fullmatch(r"-?\d+", out[name] or ""), (name, answer.body)
     return out
 
 
@@ -181,7 +191,9 @@ def assert_ok(answer: Answer, operation: str) -> dict[str, str | None]:
     return fields
 
 
-def assert_error(answer: Answer, operation: str, number: int, text: str | re.Pattern[str] | None = None) -> dict[str, str | None]:
+def assert_error(
+    answer: Answer, operation: str, number: int, text: str | re.Pattern[str] | None = None
+) -> dict[str, str | None]:
     """An in-band error [doc]: HTTP 200, ``Fail``, exactly one message with the catalogue's number,
     code, ``AdditionalErrorText``, ``Type`` ``Error`` and nil references; the result's strings nil
     and ints ``0`` [wcf]. ``text``: the exact ``ErrorText`` (or a pattern)."""
@@ -195,15 +207,16 @@ def assert_error(answer: Answer, operation: str, number: int, text: str | re.Pat
     assert msg["ErrorCode"] == code, msg
     assert msg["AdditionalErrorText"] == f"Error {number}: {code}", msg
     assert msg["Type"] == "Error", msg
-    assert msg["ReferenceId1"] is None and msg["ReferenceId2"] is None, msg
+    assert msg["ReferenceId1"] is None, msg
+    assert msg["ReferenceId2"] is None, msg
     if isinstance(text, re.Pattern):
-        assert msg["ErrorText"] is not None and text.fullmatch(msg["ErrorText"]), msg
+        assert text.fullmatch(msg["ErrorText"] or ""), msg
     elif text is not None:
         assert msg["ErrorText"] == text, msg
     else:
         template = re.escape(CATALOGUE[number][1])
-        pattern = re.sub(r"\\\{\w+\\\}", "[^\"]*", template)
-        assert msg["ErrorText"] is not None and re.fullmatch(pattern, msg["ErrorText"]), msg
+        pattern = re.sub(r"\\\{\w+\\\}", '[^"]*', template)
+        assert re.fullmatch(pattern, msg["ErrorText"] or ""), msg
     for name in OWN_FIELDS[operation]:
         assert fields[name] == ("0" if name in INT_FIELDS else None), (name, answer.body)
     return msg
@@ -220,4 +233,8 @@ def fault(answer: Answer) -> tuple[str, str | None, str]:
     el = root.find(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultcode")
     assert el is not None, answer.body
     prefix, _, local = (el.text or "").strip().rpartition(":")
-    return local, el.nsmap.get(prefix or None), root.findtext(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultstring") or ""
+    return (
+        local,
+        el.nsmap.get(prefix or None),
+        root.findtext(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultstring") or "",
+    )

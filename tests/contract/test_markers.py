@@ -22,7 +22,8 @@ ROW = re.compile(r"^\|\s*`(?P<key>[a-z0-9.-]+)`\s*\|.*\|\s*(?P<tag>doc|wcf|choic
 def behaviour_table() -> dict[str, str]:
     text = README.read_text(encoding="utf-8")
     start, end = "<!-- behaviour-table:start -->", "<!-- behaviour-table:end -->"
-    assert start in text and end in text, "README lost its behaviour-table markers"
+    assert start in text, "README lost its behaviour-table start marker"
+    assert end in text, "README lost its behaviour-table end marker"
     table: dict[str, str] = {}
     for line in text.split(start, 1)[1].split(end, 1)[0].splitlines():
         if line.startswith("| `"):
@@ -42,11 +43,14 @@ def marks() -> list[tuple[str, str, str]]:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             owner = node.func.value
-            if node.func.attr in ("choice", "contract") and isinstance(owner, ast.Attribute) and owner.attr == "mark":
+            if (
+                node.func.attr in ("choice", "contract")
+                and isinstance(owner, ast.Attribute)
+                and owner.attr == "mark"
+            ):
                 where = f"{path.name}:{node.lineno}"
-                assert len(node.args) == 1 and isinstance(node.args[0], ast.Constant), (
-                    f"{where}: pytest.mark.{node.func.attr} takes one literal behaviour key"
-                )
+                literal = len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
+                assert literal, f"{where}: pytest.mark.{node.func.attr} takes one literal behaviour key"
                 found.append((node.func.attr, str(node.args[0].value), where))
     return found
 

@@ -27,19 +27,36 @@ def assert_redirect(answer, operation):
     assert messages(answer, operation) == []
     assert fields["RedirectUrl"] == ELSEWHERE_URL
     for name, value in fields.items():
-        if name in ("AccessToken", "RefreshToken", "RestServiceAuthority", "SoapServiceAuthority", "TokenType"):
+        if name in (
+            "AccessToken",
+            "RefreshToken",
+            "RestServiceAuthority",
+            "SoapServiceAuthority",
+            "TokenType",
+        ):
             assert value is None, (name, answer.body)
     return fields
 
 
 @pytest.mark.contract("redirect.success-nil")
 def test_revoke_success_has_nil_redirect_url(target):
-    assert assert_ok(revoke(target.url, UNKNOWN_TOKEN, target.client_id, target.client_secret), REVOKE)["RedirectUrl"] is None
+    assert (
+        assert_ok(revoke(target.url, UNKNOWN_TOKEN, target.client_id, target.client_secret), REVOKE)[
+            "RedirectUrl"
+        ]
+        is None
+    )
 
 
 @pytest.mark.contract("redirect.success-nil")
 def test_acquire_success_has_nil_redirect_url(target, refresh_token):
-    answer = acquire(target.url, target.client_id, target.client_secret, GrantType="refresh_token", RefreshToken=refresh_token)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="refresh_token",
+        RefreshToken=refresh_token,
+    )
     fields = assert_ok(answer, ACQUIRE)
     target.refresh_token = fields["RefreshToken"]
 
@@ -55,7 +72,13 @@ def test_revoke_of_a_token_on_another_server_redirects_and_changes_nothing(targe
 @pytest.mark.fake_only
 @pytest.mark.contract("redirect.other-server")
 def test_refresh_on_another_server_redirects(target):
-    answer = acquire(target.url, target.client_id, target.client_secret, GrantType="refresh_token", RefreshToken=ELSEWHERE_TOKEN)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="refresh_token",
+        RefreshToken=ELSEWHERE_TOKEN,
+    )
     assert_redirect(answer, ACQUIRE)
 
 
@@ -63,8 +86,22 @@ def test_refresh_on_another_server_redirects(target):
 @pytest.mark.contract("redirect.other-server")
 def test_code_on_another_server_redirects_and_is_not_consumed(target):
     for _ in range(2):
-        answer = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=ELSEWHERE_CODE, RedirectUri=REDIRECT_URI)
+        answer = acquire(
+            target.url,
+            target.client_id,
+            target.client_secret,
+            GrantType="code",
+            Code=ELSEWHERE_CODE,
+            RedirectUri=REDIRECT_URI,
+        )
         assert_redirect(answer, ACQUIRE)
     # and a code of this server still exchanges normally
-    answer = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=CODE, RedirectUri=REDIRECT_URI)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=CODE,
+        RedirectUri=REDIRECT_URI,
+    )
     assert assert_ok(answer, ACQUIRE)["RedirectUrl"] is None

@@ -34,7 +34,11 @@ def ok_fields(target, operation):
     so for it this is a request that fails at the grant step (50631 for an unknown token).
     """
     if operation == REVOKE:
-        return [("ClientIdentifier", target.client_id), ("ClientSecret", target.client_secret), ("Token", UNKNOWN_TOKEN)]
+        return [
+            ("ClientIdentifier", target.client_id),
+            ("ClientSecret", target.client_secret),
+            ("Token", UNKNOWN_TOKEN),
+        ]
     return [
         ("ClientIdentifier", target.client_id),
         ("ClientSecret", target.client_secret),
@@ -68,11 +72,17 @@ def test_soapaction_quoted_or_not_picks_the_operation(target, operation, form):
 
 
 @pytest.mark.contract("wire.soapaction")
-@pytest.mark.parametrize("action", ["urn:nothing", "http://example.com/IService/Op", ACTION + "NoSuchOperation"])
+@pytest.mark.parametrize(
+    "action", ["urn:nothing", "http://example.com/IService/Op", ACTION + "NoSuchOperation"]
+)
 def test_unknown_action_is_http_500_action_not_supported(target, action):
     answer = post(target.url, body(target, REVOKE), action=f'"{action}"')
     assert answer.status == 500, answer.body
-    assert fault(answer) == ("ActionNotSupported", NS_ADDRESSING_NONE, ACTION_NOT_SUPPORTED_TEXT.format(action=action))
+    assert fault(answer) == (
+        "ActionNotSupported",
+        NS_ADDRESSING_NONE,
+        ACTION_NOT_SUPPORTED_TEXT.format(action=action),
+    )
 
 
 @pytest.mark.contract("wire.soapaction")
@@ -90,7 +100,11 @@ def test_unknown_pws_prefixed_action_is_action_not_supported(target, request):
     action = ACTION + "PwsNoSuchOperation"
     answer = post(target.url, body(target, REVOKE), action=f'"{action}"')
     assert answer.status == 500, answer.body
-    assert fault(answer) == ("ActionNotSupported", NS_ADDRESSING_NONE, ACTION_NOT_SUPPORTED_TEXT.format(action=action))
+    assert fault(answer) == (
+        "ActionNotSupported",
+        NS_ADDRESSING_NONE,
+        ACTION_NOT_SUPPORTED_TEXT.format(action=action),
+    )
 
 
 @pytest.mark.contract("wire.soapaction")
@@ -100,7 +114,11 @@ def test_missing_soapaction_is_action_not_supported_on_wcf(target):
         target.fake.configure(strict_soap_action=True)
     answer = post(target.url, body(target, REVOKE))
     assert answer.status == 500, answer.body
-    assert fault(answer) == ("ActionNotSupported", NS_ADDRESSING_NONE, ACTION_NOT_SUPPORTED_TEXT.format(action=""))
+    assert fault(answer) == (
+        "ActionNotSupported",
+        NS_ADDRESSING_NONE,
+        ACTION_NOT_SUPPORTED_TEXT.format(action=""),
+    )
 
 
 @pytest.mark.fake_only
@@ -156,7 +174,8 @@ def test_answer_shape_namespaces_and_order(target, operation):
     fields = _check(answer, operation)
     result = answer.result()
     for el in result[:4]:
-        assert el.prefix is None and el.nsmap[None] == COM, answer.body
+        assert el.prefix is None, answer.body
+        assert el.nsmap[None] == COM, answer.body
     assert result.getparent().nsmap[None] == SVC
     assert set(fields) >= {"ResponseId", "Status", "ServerTimestampUtc"}
 
@@ -183,8 +202,11 @@ def test_success_is_byte_for_byte_wcf(target):
 def test_no_messages_is_an_empty_element_declaring_b(target):
     answer = post(target.url, body(target, REVOKE), action=REVOKE)
     messages_el = answer.result()[0]
-    assert messages_el.tag == f"{{{COM}}}Messages" and len(messages_el) == 0 and not messages_el.text
-    assert messages_el.nsmap["b"] == SHR and messages_el.get(f"{{{XSI}}}nil") is None
+    assert messages_el.tag == f"{{{COM}}}Messages"
+    assert len(messages_el) == 0
+    assert not messages_el.text
+    assert messages_el.nsmap["b"] == SHR
+    assert messages_el.get(f"{{{XSI}}}nil") is None
 
 
 @pytest.mark.contract("errors.inband")
@@ -211,10 +233,31 @@ def test_acquire_failure_strings_nil_ints_zero(target):
     answer = post(target.url, envelope(ACQUIRE, []), action=ACQUIRE)
     fields = check_shape(answer, ACQUIRE)
     assert fields["Status"] == "Fail"
-    assert {k: fields[k] for k in ("AccessToken", "RedirectUrl", "RefreshToken", "RestServiceAuthority", "SoapServiceAuthority", "TokenType")} == dict.fromkeys(
-        ("AccessToken", "RedirectUrl", "RefreshToken", "RestServiceAuthority", "SoapServiceAuthority", "TokenType")
+    assert {
+        k: fields[k]
+        for k in (
+            "AccessToken",
+            "RedirectUrl",
+            "RefreshToken",
+            "RestServiceAuthority",
+            "SoapServiceAuthority",
+            "TokenType",
+        )
+    } == dict.fromkeys(
+        (
+            "AccessToken",
+            "RedirectUrl",
+            "RefreshToken",
+            "RestServiceAuthority",
+            "SoapServiceAuthority",
+            "TokenType",
+        )
     )
-    assert (fields["ExpiresInSeconds"], fields["MaxLifetimeMinutes"], fields["TimeoutMinutes"]) == ("0", "0", "0")
+    assert (fields["ExpiresInSeconds"], fields["MaxLifetimeMinutes"], fields["TimeoutMinutes"]) == (
+        "0",
+        "0",
+        "0",
+    )
     for name in ("ExpiresInSeconds", "MaxLifetimeMinutes", "TimeoutMinutes"):
         el = answer.result().find(f"{{http://projectorpsa.com/DataContracts/Responses/}}{name}")
         assert el.get(f"{{{XSI}}}nil") is None
@@ -222,7 +265,9 @@ def test_acquire_failure_strings_nil_ints_zero(target):
 
 @pytest.mark.contract("wire.response-id")
 @pytest.mark.parametrize("operation", OPERATIONS)
-@pytest.mark.parametrize(("request_id", "expected"), [(None, "0"), (0, "0"), (42, "42"), (-7, "-7"), (2147483647, "2147483647")])
+@pytest.mark.parametrize(
+    ("request_id", "expected"), [(None, "0"), (0, "0"), (42, "42"), (-7, "-7"), (2147483647, "2147483647")]
+)
 def test_response_id_echoes_request_id(target, operation, request_id, expected):
     answer = post(target.url, body(target, operation, request_id=request_id), action=operation)
     assert _check(answer, operation)["ResponseId"] == expected
@@ -231,15 +276,22 @@ def test_response_id_echoes_request_id(target, operation, request_id, expected):
 @pytest.mark.contract("wire.response-id")
 def test_response_id_echoed_on_failure_and_nil_request_id_is_0(target):
     answer = post(target.url, envelope(REVOKE, [("RequestId", 9)]), action=REVOKE)
-    assert assert_error(answer, REVOKE, 50632) and answer.field("ResponseId") == "9"
-    answer = post(target.url, envelope(REVOKE, [("RequestId", 1), ("Token", UNKNOWN_TOKEN)], nil=("RequestId",)), action=REVOKE)
+    assert assert_error(answer, REVOKE, 50632)
+    assert answer.field("ResponseId") == "9"
+    answer = post(
+        target.url,
+        envelope(REVOKE, [("RequestId", 1), ("Token", UNKNOWN_TOKEN)], nil=("RequestId",)),
+        action=REVOKE,
+    )
     assert answer.field("ResponseId") == "0"
 
 
 @pytest.mark.contract("wire.timestamp")
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_timestamp_form(target, operation):
-    stamp = _check(post(target.url, body(target, operation), action=operation), operation)["ServerTimestampUtc"]
+    stamp = _check(post(target.url, body(target, operation), action=operation), operation)[
+        "ServerTimestampUtc"
+    ]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z", stamp), stamp
 
 
@@ -257,7 +309,9 @@ def test_timestamp_is_utc_ticks_without_trailing_zeros(target, fake, at, expecte
     fake.clock.freeze(at)
     stamp = assert_ok(post(target.url, body(target, REVOKE), action=REVOKE), REVOKE)["ServerTimestampUtc"]
     # float seconds cannot hold every tick: compare to the 100 ns digit only where it is exact
-    assert stamp[:22] == expected[:22] and stamp.endswith("Z") and stamp.count(".") == expected.count(".")
+    assert stamp[:22] == expected[:22]
+    assert stamp.endswith("Z")
+    assert stamp.count(".") == expected.count(".")
 
 
 # --- WCF's reading rules ------------------------------------------------------------------------
@@ -301,7 +355,12 @@ def test_out_of_order_counts_as_absent(target):
 def test_missing_service_request_reports_every_required_field(target):
     body_ = f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><{ACQUIRE} xmlns="{SVC}"/></s:Body></s:Envelope>'
     answer = post(target.url, body_.encode(), action=ACQUIRE)
-    assert_error(answer, ACQUIRE, 50632, invalid_request_text(ACQUIRE, missing="ClientIdentifier, ClientSecret, GrantType"))
+    assert_error(
+        answer,
+        ACQUIRE,
+        50632,
+        invalid_request_text(ACQUIRE, missing="ClientIdentifier, ClientSecret, GrantType"),
+    )
 
 
 @pytest.mark.choice("wire.duplicates")
@@ -329,7 +388,9 @@ def test_malformed_requests_are_client_faults(target, payload):
     answer = post(target.url, payload, action=REVOKE)
     assert answer.status == 500, answer.body
     code, _, text = fault(answer)
-    assert code == "Client" and text and "Traceback" not in text
+    assert code == "Client"
+    assert text
+    assert "Traceback" not in text
 
 
 @pytest.mark.choice("wire.not-implemented")
@@ -338,13 +399,19 @@ def test_another_vendor_operation_is_a_client_fault_naming_fakeprojector(target)
     answer = post(target.url, envelope("PwsGetProjectWorkspaces", []), action=f'"{action}"')
     assert answer.status == 500
     code, _, text = fault(answer)
-    assert code == "Client" and "fakeprojector" in text and "PwsGetProjectWorkspaces" in text
+    assert code == "Client"
+    assert "fakeprojector" in text
+    assert "PwsGetProjectWorkspaces" in text
 
 
 @pytest.mark.choice("wire.body-limit")
 def test_bodies_over_64_kib_are_http_413(target):
     padding = "<!--" + "x" * 65536 + "-->"
-    answer = post(target.url, body(target, REVOKE).replace(b"<soapenv:Body>", padding.encode() + b"<soapenv:Body>"), action=REVOKE)
+    answer = post(
+        target.url,
+        body(target, REVOKE).replace(b"<soapenv:Body>", padding.encode() + b"<soapenv:Body>"),
+        action=REVOKE,
+    )
     assert answer.status == 413
 
 
@@ -366,5 +433,7 @@ def test_error_style_fault_answers_a_soap_fault_with_pws_fault_detail(target, fa
 
 @pytest.mark.choice("errors.one-message")
 def test_several_problems_still_get_one_message(target):
-    answer = post(target.url, envelope(ACQUIRE, [("SessionTicket", "t"), ("GrantType", "bogus")]), action=ACQUIRE)
+    answer = post(
+        target.url, envelope(ACQUIRE, [("SessionTicket", "t"), ("GrantType", "bogus")]), action=ACQUIRE
+    )
     assert len(messages(answer, ACQUIRE)) == 1

@@ -147,7 +147,11 @@ def test_port_type_binding_and_service(description, target):
     assert soap_binding.get("transport") == "http://schemas.xmlsoap.org/soap/http"
     assert soap_binding.get("style", "document") == "document"
     ports = w.xpath("w:service/w:port", namespaces=N)
-    port = next(p for p in ports if _qname(p, p.get("binding")) == etree.QName(SVC, "BasicHttpBinding_IPwsProjectorServices"))
+    port = next(
+        p
+        for p in ports
+        if _qname(p, p.get("binding")) == etree.QName(SVC, "BasicHttpBinding_IPwsProjectorServices")
+    )
     location = port.find("soap:address", N).get("location")
     assert location.endswith("/OpsProjectorWcfSvc/PwsProjectorServices.svc")
     if target.is_fake:
@@ -160,13 +164,18 @@ def test_port_type_binding_and_service(description, target):
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_each_operation_soap_action_messages_and_fault(description, operation):
     w = description.wsdl
-    (bop,) = w.xpath(f"w:binding[@name='BasicHttpBinding_IPwsProjectorServices']/w:operation[@name='{operation}']", namespaces=N)
+    (bop,) = w.xpath(
+        f"w:binding[@name='BasicHttpBinding_IPwsProjectorServices']/w:operation[@name='{operation}']",
+        namespaces=N,
+    )
     sop = bop.find("soap:operation", N)
     assert sop.get("soapAction") == ACTION + operation
     assert sop.get("style", "document") == "document"
     for part in ("w:input/soap:body", "w:output/soap:body"):
         assert bop.find(part, N).get("use") == "literal"
-    (pop,) = w.xpath(f"w:portType[@name='IPwsProjectorServices']/w:operation[@name='{operation}']", namespaces=N)
+    (pop,) = w.xpath(
+        f"w:portType[@name='IPwsProjectorServices']/w:operation[@name='{operation}']", namespaces=N
+    )
     parts = {}
     for direction in ("input", "output", "fault"):
         io = pop.find(f"w:{direction}", N)
@@ -189,7 +198,8 @@ def test_request_elements(description, operation):
     (param,) = description.sequence(ctype, ns)
     assert param[:2] == (SVC, "serviceRequest")
     rq, rq_ns = description.named_type(param[2], param[2].get("type"))
-    assert rq_ns == REQ and rq.get("name") == f"{operation}Rq"
+    assert rq_ns == REQ
+    assert rq.get("name") == f"{operation}Rq"
     members = description.sequence(rq, rq_ns)
     assert [(m[0], m[1]) for m in members] == [(REQ, n) for n in REQUEST_FIELDS[operation]]
     types = {m[1]: _qname(m[2], m[2].get("type")) for m in members}
@@ -204,13 +214,16 @@ def test_response_elements(description, operation):
     (result,) = description.sequence(ctype, ns)
     assert result[:2] == (SVC, f"{operation}Result")
     rs, rs_ns = description.named_type(result[2], result[2].get("type"))
-    assert rs_ns == RSP and rs.get("name") == f"{operation}Rs"
+    assert rs_ns == RSP
+    assert rs.get("name") == f"{operation}Rs"
     members = [(m[0], m[1]) for m in description.sequence(rs, rs_ns)]
     assert members == [(COM, n) for n in BASE_FIELDS] + [(RSP, n) for n in OWN_FIELDS[operation]]
     decl = {m[1]: m[2] for m in description.sequence(rs, rs_ns)}
     assert _qname(decl["Messages"], decl["Messages"].get("type")) == etree.QName(SHR, "ArrayOfPwsMessage")
     assert _qname(decl["Status"], decl["Status"].get("type")) == etree.QName(SHR, "RequestStatus")
-    assert _qname(decl["ServerTimestampUtc"], decl["ServerTimestampUtc"].get("type")) == etree.QName(XS, "dateTime")
+    assert _qname(decl["ServerTimestampUtc"], decl["ServerTimestampUtc"].get("type")) == etree.QName(
+        XS, "dateTime"
+    )
     assert _qname(decl["ResponseId"], decl["ResponseId"].get("type")) == etree.QName(XS, "int")
     assert decl["ResponseId"].get("nillable", "false") == "false"
 
