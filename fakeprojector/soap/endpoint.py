@@ -56,6 +56,14 @@ class _Context(MethodContext):  # type: ignore[misc]
     TransportContext = None
     __setattr__ = object.__setattr__
 
+    def fire_event(self, event: str, *args: Any, **kwargs: Any) -> None:
+        """spyne's, skipping event managers with no handler for ``event`` (each would
+        build an empty ordered set to loop over, nine times a call) [choice: speed]."""
+        managers = self.app.event_manager, *(self.descriptor.event_managers if self.descriptor is not None else ())
+        for manager in managers:
+            if manager.handlers.get(event):
+                manager.fire_event(event, self, *args, **kwargs)
+
 
 class SoapEndpoint(ServerBase):  # type: ignore[misc]
     """A spyne Application plus its WSDL, answering one request at a time (thread-safe)."""
@@ -92,7 +100,11 @@ class SoapEndpoint(ServerBase):  # type: ignore[misc]
             p_ctx.out_error = p_ctx.in_error
         self.get_out_string(p_ctx)
         status = p_ctx.transport.resp_code or (500 if p_ctx.out_error is not None else 200)
-        return SoapAnswer(status, b"".join(p_ctx.out_string))
+        answer = SoapAnswer(status, b"".join(p_ctx.out_string))
+        # The context and its transport, protocol and event contexts point at each other:
+        # emptying it lets reference counting free them all now, not the cyclic collector.
+        p_ctx.__dict__.clear()
+        return answer
 
     def get_in_object(self, ctx: Any) -> None:
         """spyne's, minus logging the failed document (it holds the client secret)."""
