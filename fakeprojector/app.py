@@ -24,6 +24,7 @@ from fakeprojector.soap import wire
 from fakeprojector.soap.endpoint import SoapEndpoint
 from fakeprojector.soap.mapping import Udc
 from fakeprojector.store import Store
+from fakeprojector.web import WebRoutes
 
 log = logging.getLogger("fakeprojector")
 
@@ -62,6 +63,8 @@ class FakeProjectorApp:
         self.hooks = hooks
         #: Exceptions raised inside request handling, for ``FakeProjector.check()``.
         self.errors: list[BaseException] = []
+        #: The browser half: REST twins, consent page, dashboard (:mod:`fakeprojector.web`).
+        self.web = WebRoutes(store, self.journal)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -78,6 +81,9 @@ class FakeProjectorApp:
         path = request.path
         if path.lower() == SERVICE_PATH.lower():
             return self.service(request)
+        web = self.web.route(request)
+        if web is not None:
+            return web(request)
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             if self.admin is None:
                 return Response('{"message": "admin API disabled"}', 404, content_type="application/json")

@@ -28,6 +28,8 @@ class Settings:
     token_type: str = "projector_session_ticket"  # noqa: S105 - a token type name, not a secret
     error_style: ErrorStyle = "inband"
     strict_soap_action: bool = False
+    #: The consent page issues a code without asking (headless tests) [choice].
+    auto_approve: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

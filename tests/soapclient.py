@@ -89,7 +89,9 @@ class Answer:
 def post(url: str, body: bytes, *, action: str | None = None, headers: dict[str, str] | None = None, method: str = "POST", timeout: float = 10) -> Answer:
     """POST raw bytes; ``action`` is an operation name (sent quoted) or a literal header."""
     parsed = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+    # https for a real endpoint (the contract suite with --projector-url); http for the fake
+    conn_cls = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
+    conn = conn_cls(parsed.hostname, parsed.port, timeout=timeout)
     hdrs = {"Content-Type": "text/xml; charset=utf-8"}
     if action is not None:
         hdrs["SOAPAction"] = f'"{ACTION}{action}"' if re.fullmatch(r"\w+", action) else action
