@@ -9,8 +9,7 @@ from fakeprojector.fixtures import FixtureError, load_fixtures
 from fakeprojector.journal import JournalEntry
 from fakeprojector.records import AccessToken, Account, AuthorizationCode, Client, RefreshToken, Settings
 from fakeprojector.server import FakeProjector, ServerError
-
-__version__ = "0.1.0"
+from fakeprojector.version import __version__
 
 __all__ = [
     "CATALOGUE",

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 
 from fakeprojector.contract import SERVICE_PATH
 from fakeprojector.records import AuthorizationCode, Client, RefreshToken
+from fakeprojector.version import __version__
 
 if TYPE_CHECKING:
     from fakeprojector.server import FakeProjector
@@ -217,8 +218,6 @@ class AdminAPI:
         return {"service": "fakeprojector admin API", "endpoints": endpoints}, 200
 
     def _health_get(self, request: Request) -> tuple[Any, int]:
-        from fakeprojector import __version__
-
         base = request.host_url.rstrip("/")
         return {
             "status": "ok",

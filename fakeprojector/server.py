@@ -17,10 +17,11 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from fakeprojector import assertions
+from fakeprojector.admin import AdminAPI
 from fakeprojector.app import ADMIN_PREFIX, DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.contract import SERVICE_PATH
-from fakeprojector.faults import Fault
+from fakeprojector.faults import Fault, FaultInjector
 from fakeprojector.fixtures import FixturesSource
 from fakeprojector.journal import Journal, JournalEntry
 from fakeprojector.records import AccessToken, Account, Client, RefreshToken, Settings, TokenState
@@ -78,20 +79,12 @@ class FakeProjector:
         self.host, self._port = host, port
         self.admin_token = admin_token
         self.app = FakeProjectorApp(self.store, journal=self.journal, max_body=max_body)
-        self._attach_extensions()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-
-    def _attach_extensions(self) -> None:
-        """Admin API and fault injection, when those modules are present."""
-        try:
-            from fakeprojector.admin import AdminAPI
-            from fakeprojector.faults import FaultInjector
-        except ImportError:  # pragma: no cover - built in later steps
-            return
+        #: Fault injection: the admin API's ``/faults``, and ``add_fault()`` below.
         self.faults = FaultInjector(self.store.clock)
         self.app.hooks = self.faults
         self.app.admin = AdminAPI(self, token=self.admin_token)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> FakeProjector:
@@ -163,9 +156,7 @@ class FakeProjector:
         self.store.reset()
         self.journal.clear()
         self.clock.reset()
-        faults = getattr(self, "faults", None)
-        if faults is not None:
-            faults.clear()
+        self.faults.clear()
 
     def load_fixtures(self, fixtures: FixturesSource | Sequence[FixturesSource]) -> None:
         """Replace the fixtures and reset to them."""
