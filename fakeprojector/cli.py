@@ -33,7 +33,7 @@ _VALUE_SETTINGS = (
     "error_style",
 )
 #: On/off settings: ``--flag`` / ``--no-flag``; absent leaves the fixtures' value.
-_SWITCH_SETTINGS = ("strict_soap_action", "rotate_refresh_tokens")
+_SWITCH_SETTINGS = ("strict_soap_action", "rotate_refresh_tokens", "auto_approve")
 
 
 def _settings_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="on refresh, issue a new refresh token and revoke the old one (default: off)",
+    )
+    behaviour.add_argument(
+        "--auto-approve",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the consent page /oauth2authorize/{account} redirects with a code at once, without sign-in (headless tests; default: off)",
     )
     behaviour.add_argument("--code-lifetime-seconds", type=float, metavar="S", help="authorization code lifetime (default: 60)")
     behaviour.add_argument("--access-token-lifetime-seconds", type=int, metavar="S", help="ExpiresInSeconds, and the session ticket's lifetime (default: 3600)")
