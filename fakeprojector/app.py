@@ -67,7 +67,8 @@ class FakeProjectorApp:
         self.web = WebRoutes(store, self.journal)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        request = Request(environ)
+        # not populate_request: environ["werkzeug.request"] would make a reference cycle per call
+        request = Request(environ, populate_request=False)
         request.max_content_length = self.max_body
         try:
             response = self.dispatch(request)
