@@ -8,6 +8,8 @@ Standard library only: this module sits at the bottom of the import layers.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Final
 
 # --- namespaces [doc] -------------------------------------------------------------------
@@ -86,6 +88,14 @@ GRANT_CODE: Final = "code"
 GRANT_REFRESH_TOKEN: Final = "refresh_token"  # noqa: S105 - a grant type name, not a secret
 TOKEN_TYPE_REFRESH: Final = "refresh_token"  # noqa: S105 - a token type name, not a secret
 PKCE_METHODS: Final = ("S256", "plain")
+
+
+@cache
+def vendor_operations() -> frozenset[str]:
+    """Every operation name of the vendor's ``IPwsProjectorServices`` [doc], names only
+    (``data/vendor_operations.txt``, written by ``scripts/vendor_operations.py``)."""
+    text = (Path(__file__).resolve().parent / "data" / "vendor_operations.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def soap_action(operation: str) -> str:

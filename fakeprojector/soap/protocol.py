@@ -15,7 +15,7 @@ from spyne.context import ProtocolContext
 from spyne.protocol.soap import Soap11
 
 from fakeprojector import errors
-from fakeprojector.contract import ACTION_PREFIX, NS_SERVICE, operation_for_action
+from fakeprojector.contract import ACTION_PREFIX, NS_SERVICE, operation_for_action, vendor_operations
 from fakeprojector.soap import wire
 from fakeprojector.soap.mapping import PwsFaultError
 from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES, PwsFault
@@ -31,9 +31,9 @@ class WireFault(Fault):  # type: ignore[misc]
 
 
 def _looks_like_vendor_operation(name: str) -> bool:
-    """A name shaped like one of the vendor's operations (``PwsAuthenticate``...), which the
-    fake answers with a fault naming itself rather than WCF's ActionNotSupported [choice]."""
-    return name.startswith("Pws") and name.isalnum() and not name.endswith(("Response", "Fault"))
+    """An operation of the vendor's port type the fake does not implement: answered with a
+    fault naming fakeprojector rather than WCF's ActionNotSupported [choice]."""
+    return name in vendor_operations()
 
 
 def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> str:

@@ -86,17 +86,9 @@ def test_unknown_action_is_http_500_action_not_supported(target, action):
 
 
 @pytest.mark.contract("wire.soapaction")
-def test_unknown_pws_prefixed_action_is_action_not_supported(target, request):
+def test_unknown_pws_prefixed_action_is_action_not_supported(target):
     """``PwsNoSuchOperation`` is no operation of the vendor's port type: WCF answers
     ActionNotSupported [wcf]; the fake's not-implemented fault is only for real operations."""
-    if target.is_fake:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="fakeprojector answers any Pws* name under the action prefix with its s:Client "
-                "not-implemented fault, also names the vendor's port type does not have (reported to the lead)",
-            )
-        )
     action = ACTION + "PwsNoSuchOperation"
     answer = post(target.url, body(target, REVOKE), action=f'"{action}"')
     assert answer.status == 500, answer.body

@@ -94,3 +94,13 @@ def test_secret_never_in_journal(fake_projector):
     assert entry.fields["ClientSecret"] == "***"
     assert entry.fields["Token"] == SAMPLE_TOKEN
     assert (entry.operation, entry.status, entry.error_numbers) == (OP, "Ok", ())
+
+
+def test_not_implemented_only_for_real_vendor_operations(fake_projector):
+    from fakeprojector.contract import vendor_operations
+
+    ops = vendor_operations()
+    assert {"PwsAuthenticate", "PwsRevokeOauth2RefreshToken", "PwsAcquireOauth2Token"} <= ops
+    assert len(ops) > 100
+    answer = revoke(fake_projector.url, action=f'"{ACTION}PwsNoSuchOperation"')
+    assert answer.status == 500 and answer.fault()[0] == "a:ActionNotSupported"
