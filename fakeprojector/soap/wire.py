@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -259,48 +260,82 @@ class _Scope:
         raise RuntimeError("out of prefixes")  # pragma: no cover - contracts are shallow
 
 
+Writer = Callable[[list[str], Any], None]
+
+
 def _write(out: list[str], name: str, ns: str, kind: str, typ: Any, value: Any, scope: _Scope, root: bool = False) -> None:
+    """Append element ``name`` holding ``value`` (a member of kind ``kind``, type ``typ``) to ``out``."""
+    _writer(name, ns, kind, typ, scope.default, tuple(sorted(scope.prefixes.items())), root)(out, value)
+
+
+@cache
+def _writer(name: str, ns: str, kind: str, typ: Any, default: str | None, prefixes: tuple[tuple[str, str], ...], root: bool) -> Writer:
+    """The writer of one element in one namespace scope, made once per shape [choice: speed].
+
+    Tags, namespace declarations and prefixes depend only on the types and the enclosing
+    scope, never on the values, so they are worked out here once; the returned function
+    only looks at the value (nil, text, members, items).
+    """
     decl = ""
-    prefixes = scope.prefixes
-    default = scope.default
-    if ns in prefixes:
-        qname = f"{prefixes[ns]}:{name}"
+    scope = dict(prefixes)
+    if ns in scope:
+        qname = f"{scope[ns]}:{name}"
     elif ns == default:
         qname = name
     else:
         qname, decl, default = name, f' xmlns="{ns}"', ns
-    if value is None:
-        out.append(f'<{qname}{decl} i:nil="true"/>')
-        return
+    nil = f'<{qname}{decl} i:nil="true"/>'
     if kind in ("simple", "int"):
-        text = _text(value)
-        out.append(f"<{qname}{decl}>{text}</{qname}>" if text else f"<{qname}{decl}/>")
-        return
+        open_tag, close_tag, empty = f"<{qname}{decl}>", f"</{qname}>", f"<{qname}{decl}/>"
+
+        def write_simple(out: list[str], value: Any) -> None:
+            if value is None:
+                out.append(nil)
+                return
+            text = _text(value)
+            out.append(f"{open_tag}{text}{close_tag}" if text else empty)
+
+        return write_simple
     type_ns = typ.get_namespace()
     if kind == "array":
         item_type = next(iter(typ._type_info.values()))
         type_ns = type_ns or item_type.get_namespace()
-    if type_ns not in prefixes and type_ns != default:
-        prefix = _Scope(default, prefixes).new_prefix()
-        prefixes = {**prefixes, type_ns: prefix}
+    if type_ns not in scope and type_ns != default:
+        prefix = _Scope(default, scope).new_prefix()
+        scope = {**scope, type_ns: prefix}
         decl += f' xmlns:{prefix}="{type_ns}"'
     if root:
         decl += f' xmlns:i="{NS_XSI}"'
-        prefixes = {**prefixes, NS_XSI: "i"}
-    inner = _Scope(default, prefixes)
-    start = len(out)
+        scope = {**scope, NS_XSI: "i"}
+    inner = (default, tuple(sorted(scope.items())))
+    open_tag, close_tag, empty = f"<{qname}{decl}>", f"</{qname}>", f"<{qname}{decl}/>"
     if kind == "array":
         item_name, item_type = next(iter(typ._type_info.items()))
-        for item in value:
-            _write(out, item_name, type_ns, "complex", item_type, item, inner)
+        write_item = _writer(item_name, type_ns, "complex", item_type, *inner, False)
+
+        def children(out: list[str], value: Any) -> None:
+            for item in value:
+                write_item(out, item)
     else:
-        for m in members(typ):
-            _write(out, m.name, m.ns, m.kind, m.type, getattr(value, m.name, None), inner)
-    if len(out) == start:
-        out.append(f"<{qname}{decl}/>")
-    else:
-        out.insert(start, f"<{qname}{decl}>")
-        out.append(f"</{qname}>")
+        parts = tuple((m.name, _writer(m.name, m.ns, m.kind, m.type, *inner, False)) for m in members(typ))
+
+        def children(out: list[str], value: Any) -> None:
+            for member_name, write_member in parts:
+                write_member(out, getattr(value, member_name, None))
+
+    def write_complex(out: list[str], value: Any) -> None:
+        if value is None:
+            out.append(nil)
+            return
+        start = len(out)
+        children(out, value)
+        if len(out) == start:
+            out.append(empty)
+        else:
+            out.insert(start, open_tag)
+            out.append(close_tag)
+
+    return write_complex
 
 
 _ENV_OPEN = f'<s:Envelope xmlns:s="{NS_SOAP_ENV}"><s:Body>'
