@@ -145,6 +145,15 @@ _ROUTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+def _loggable(path: str) -> str:
+    """``path`` as the log shows it: a token in it only by a short prefix."""
+    for kind in ("/refresh-tokens/", "/access-tokens/"):
+        head, sep, token = path.partition(kind)
+        if sep and token:
+            return f"{head}{sep}{token[:6]}..."
+    return path
+
+
 def _display(path: str) -> str:
     """``/faults/<int:fault_id>`` -> ``/faults/{fault_id}``."""
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
@@ -198,7 +207,7 @@ class AdminAPI:
             )
         except HTTPException as exc:  # 413 from the body limit, and the like
             response = _json({"message": exc.description or exc.name}, exc.code or 400)
-        log.debug("admin %s %s -> %d", request.method, request.path, response.status_code)
+        log.debug("admin %s %s -> %d", request.method, _loggable(request.path), response.status_code)
         return response
 
     def _authorize(self, request: Request) -> None:
