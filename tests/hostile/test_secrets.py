@@ -14,7 +14,7 @@ import pytest
 from fakeprojector import FakeProjector, rules
 from fakeprojector.errors import OAuthError
 from fakeprojector.store import Store
-from tests.cliserver import CliServer
+from tests.cliserver import CliServer, quote
 from tests.hostile.corpus import CASES
 from tests.hostile.rawhttp import exchange, request_bytes
 from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
@@ -129,6 +129,9 @@ def test_the_cli_at_debug_level_logs_no_secret_under_hostile_traffic(tmp_path):
             exchange(port, data, timeout=5, half_close=case.half_close)
         status, journal, _ = server.admin("GET", "/requests")
         assert status == 200
+        for kind, token in (("refresh-tokens", refresh_token), ("access-tokens", access_token)):
+            status, state, _ = server.admin("GET", f"/{kind}/{quote(token)}")  # logged at debug
+            assert status == 200, state
     finally:
         assert server.stop() == 0
     log = server.stderr
