@@ -62,7 +62,7 @@ def test_sign_in_approve_exchange_revoke_and_see_it_on_the_dashboard(fake_projec
 
 def test_the_dashboard_refreshes_itself(fake_projector, page):
     fp = fake_projector
-    page.goto(fp.base_url + "/_fakeprojector/")  # a browser's Accept: the dashboard, not the JSON index
+    page.goto(fp.base_url + "/_fakeprojector/?refresh=1")  # a browser's Accept: the dashboard, not the JSON index
     assert page.locator("#journal tr.call").count() == 0
     revoke(fp.url)  # the vendor's sample revoke, from outside the browser
     page.locator('#journal tr.call[data-operation="PwsRevokeOauth2RefreshToken"]').wait_for()
