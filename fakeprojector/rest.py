@@ -190,7 +190,18 @@ class RestTwins:
     def _acquire(self, values: dict[str, str | None]) -> dict[str, Any]:
         grant = values.get("grant_type")
         values["grant_type"] = GRANT_ALIASES.get(grant or "", grant)
-        outcome = rules.acquire(self.store, rules.AcquireRequest(**values))
+        outcome = rules.acquire(
+            self.store,
+            rules.AcquireRequest(
+                client_identifier=values["client_identifier"],
+                client_secret=values["client_secret"],
+                code=values["code"],
+                code_verifier=values["code_verifier"],
+                grant_type=values["grant_type"],
+                redirect_uri=values["redirect_uri"],
+                refresh_token=values["refresh_token"],
+            ),
+        )
         if outcome.access_token is None:  # the account lives on another server [doc]
             return {"redirect_url": outcome.redirect_url}
         return {
@@ -205,7 +216,15 @@ class RestTwins:
         }
 
     def _revoke(self, values: dict[str, str | None]) -> dict[str, Any]:
-        outcome = rules.revoke(self.store, rules.RevokeRequest(**values))
+        outcome = rules.revoke(
+            self.store,
+            rules.RevokeRequest(
+                client_identifier=values["client_identifier"],
+                client_secret=values["client_secret"],
+                token=values["token"],
+                token_type=values["token_type"],
+            ),
+        )
         return {} if outcome.redirect_url is None else {"redirect_url": outcome.redirect_url}
 
 
