@@ -24,7 +24,8 @@ def _fds() -> int:
 
 
 def _settled(fds: int, threads: int) -> tuple[int, int]:
-    """Counts once handler threads that just answered have ended (bounded wait)."""
+    """The counts once they are back to at most ``fds`` and ``threads``, or after SETTLE
+    seconds: a handler thread that just answered ends a few milliseconds later."""
     deadline = time.monotonic() + SETTLE
     while time.monotonic() < deadline:
         now = (_fds(), threading.active_count())
@@ -42,17 +43,21 @@ def test_start_stop_cycles_leave_nothing_behind():
         fp.start()
         fp.stop()
         assert not fp.running
-    assert (_fds(), threading.active_count()) == (fds, threads)
+    after = _settled(fds, threads)  # other tests' finished handler threads may still be ending
+    assert after[0] <= fds
+    assert after[1] <= threads
 
 
 def test_cycles_that_serve_requests_leave_nothing_behind():
     with FakeProjector() as warm:
         revoke(warm.url)
-    fds, threads = _settled(_fds(), threading.active_count())
+    fds, threads = _fds(), threading.active_count()
     for _ in range(50):
         with FakeProjector() as fp:
             assert revoke(fp.url).status == 200
-    assert _settled(fds, threads) == (fds, threads)
+    after = _settled(fds, threads)
+    assert after[0] <= fds
+    assert after[1] <= threads
 
 
 def test_sigterm_under_load_exits_cleanly():
