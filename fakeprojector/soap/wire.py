@@ -174,12 +174,13 @@ def _deserialization_error(detail: str) -> WireError:
     return WireError(errors.DESERIALIZATION_FAILED, detail=detail)
 
 
+_INT32_TEXT = re.compile(r"[+-]?[0-9]{1,11}")
+
+
 def _read_int(el: etree._Element, name: str) -> int | None:
-    text = (el.text or "").strip()
-    try:
-        value = int(text, 10)
-    except ValueError:
-        value = None
+    text = (el.text or "").strip(" \t\r\n")  # XML whitespace only, as XmlConvert.ToInt32
+    # ASCII digits with an optional sign: Python's int() would also take "1_000" and non-ASCII digits.
+    value = int(text) if _INT32_TEXT.fullmatch(text) else None
     if value is None or not -(2**31) <= value < 2**31 or len(el):
         raise _deserialization_error(
             f"There was an error while trying to deserialize parameter {NS_SERVICE}:{REQUEST_PARAM}. "

@@ -104,3 +104,16 @@ def test_not_implemented_only_for_real_vendor_operations(fake_projector):
     assert len(ops) > 100
     answer = revoke(fake_projector.url, action=f'"{ACTION}PwsNoSuchOperation"')
     assert answer.status == 500 and answer.fault()[0] == "a:ActionNotSupported"
+
+
+@pytest.mark.parametrize("value", ["1_000", "\u0661\u0662", "0x10", "1.0", "", "99999999999"])
+def test_request_id_must_be_an_ascii_int32_like_wcf(fake_projector, value):
+    answer = post(fake_projector.url, envelope(OP, [("RequestId", value)]), action=OP)
+    assert answer.status == 500
+    assert answer.fault()[0] == "a:DeserializationFailed"
+
+
+@pytest.mark.parametrize(("value", "echo"), [(" 42 ", "42"), ("+7", "7"), ("-0", "0")])
+def test_request_id_forms_wcf_accepts(fake_projector, value, echo):
+    answer = post(fake_projector.url, envelope(OP, [("RequestId", value)]), action=OP)
+    assert answer.field("ResponseId") == echo
