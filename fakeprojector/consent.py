@@ -29,6 +29,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from fakeprojector.contract import PKCE_METHODS
@@ -106,7 +107,7 @@ class ConsentPages:
 
     def __call__(self, request: Request) -> Response:
         started = time.perf_counter()
-        account = urllib.parse.unquote(request.path[len(AUTHORIZE_PREFIX):])
+        account = request.path[len(AUTHORIZE_PREFIX):]  # werkzeug has decoded the path once
         fields: dict[str, Any] = {"Account": account}
         try:
             if request.method in ("GET", "HEAD"):
@@ -116,6 +117,9 @@ class ConsentPages:
             else:
                 response = self._refuse(_Refusal(f"{request.method} is not allowed here: use GET, then the form.", 405))
                 response.headers["Allow"] = "GET, POST"
+        except RequestEntityTooLarge:
+            fields["Error"] = "error_page"
+            response = self._refuse(_Refusal("The form was larger than this server accepts.", 413))
         except _Refusal as exc:
             fields["Error"] = "error_page"
             response = self._refuse(exc)

@@ -243,3 +243,13 @@ def test_sign_in_as_a_fixture_user_of_the_account(fake_projector):
     assert (call.status, call.fields["Username"], call.fields["Account"]) == ("Ok", "sample.user", "sample")
     code = fake_projector.store.codes[params["code"]]
     assert code.account == "SAMPLE"
+
+
+@pytest.mark.choice("consent.csrf")
+def test_an_oversized_form_gets_an_error_page(target, fake):
+    browser = Browserish()
+    token = browser.get(_authorize_url(target)).hidden("form_token")
+    reply = browser.post(target.base_url + "/oauth2authorize/SAMPLE", {"form_token": token, "decision": "deny", "pad": "x" * 70_000})
+    assert reply.status == 413
+    assert "location" not in reply.headers
+    assert "Sign-in cannot continue" in reply.text
