@@ -38,7 +38,7 @@ def behaviour_table() -> dict[str, str]:
 def marks() -> list[tuple[str, str, str]]:
     """``(mark name, key, where)`` for every ``pytest.mark.choice/contract(...)`` in the suite."""
     found = []
-    for path in sorted(HERE.glob("*.py")):
+    for path in sorted(HERE.parent.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
@@ -48,7 +48,7 @@ def marks() -> list[tuple[str, str, str]]:
                 and isinstance(owner, ast.Attribute)
                 and owner.attr == "mark"
             ):
-                where = f"{path.name}:{node.lineno}"
+                where = f"{path.relative_to(HERE.parent)}:{node.lineno}"
                 literal = len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
                 assert literal, f"{where}: pytest.mark.{node.func.attr} takes one literal behaviour key"
                 found.append((node.func.attr, str(node.args[0].value), where))

@@ -79,6 +79,7 @@ def test_oversized_content_length_is_refused_before_the_body_is_read(fake_projec
     assert fake_projector.requests[-1].http_status == 413
 
 
+@pytest.mark.choice("wire.body-limit")
 def test_chunked_body_is_cut_as_soon_as_it_crosses_the_limit(fake_projector):
     """The client sends chunks and never the final one: the 413 comes anyway."""
     head = request_bytes("POST", PATH, (*REVOKE_HEADERS, ("Transfer-Encoding", "chunked")), content_length=False)
@@ -211,6 +212,7 @@ def test_a_local_external_dtd_is_never_opened(fake_projector, tmp_path):
             pass
 
 
+@pytest.mark.choice("wire.stall-timeout")
 def test_a_stalled_connection_is_closed_by_the_server(fake_projector_factory, monkeypatch):
     """Slowloris bound: a request stalled mid-body is dropped after the handler timeout
     (30 s by default; shortened here), answered with a 400 Client fault if still possible."""
@@ -229,3 +231,23 @@ def test_a_stalled_connection_is_closed_by_the_server(fake_projector_factory, mo
         sock.sendall(b"POST " + PATH.encode() + b" HTTP/1.1\r\nHost: x\r\n")  # stalls mid-header
         sock.settimeout(DEADLINE)
         assert sock.recv(65536) == b""  # the server hung up
+
+
+def _case(name: str) -> Case:
+    return next(c for c in CASES if c.name == name)
+
+
+@pytest.mark.choice("wire.truncated-body")
+@pytest.mark.parametrize("name", ["content-length-longer-than-body", "chunked-bad-chunk-size", "chunked-missing-terminator"])
+def test_a_truncated_or_badly_framed_body_is_a_400_client_fault(fake_projector, name):
+    answer = _send(fake_projector.port, _case(name))
+    assert answer.status == 400
+    _check(_case(name), answer)
+
+
+@pytest.mark.choice("wire.fault-text-sanitised")
+@pytest.mark.parametrize("name", ["control-characters-in-soapaction-header", "control-characters-in-content-type"])
+def test_control_characters_echoed_in_a_fault_become_replacement_characters(fake_projector, name):
+    answer = _send(fake_projector.port, _case(name))
+    assert "\ufffd".encode() in answer.body
+    _check(_case(name), answer)
