@@ -16,7 +16,7 @@ $(VENV)/.installed-run: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PY) -m pip install --quiet -e '.[test,dev,browser]'
 	touch $@
 
 venv: $(VENV)/.installed-test

@@ -103,7 +103,8 @@ def test_not_implemented_only_for_real_vendor_operations(fake_projector):
     assert {"PwsAuthenticate", "PwsRevokeOauth2RefreshToken", "PwsAcquireOauth2Token"} <= ops
     assert len(ops) > 100
     answer = revoke(fake_projector.url, action=f'"{ACTION}PwsNoSuchOperation"')
-    assert answer.status == 500 and answer.fault()[0] == "a:ActionNotSupported"
+    assert answer.status == 500
+    assert answer.fault()[0] == "a:ActionNotSupported"
 
 
 @pytest.mark.parametrize("value", ["1_000", "\u0661\u0662", "0x10", "1.0", "", "99999999999"])
