@@ -35,8 +35,14 @@ lint: $(VENV)/.installed-test
 test-matrix:
 	bash scripts/test-matrix.sh
 
+# Benchmarks (benchmarks/run.py; BENCH_ARGS=--quick for a smoke run). wrk drives the HTTP
+# part: installed from Debian when missing and we are root, else that part is skipped.
+BENCH_ARGS ?=
 bench: $(VENV)/.installed-test
-	$(PY) benchmarks/run.py
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) \
+		|| echo "bench: wrk is missing (apt-get install wrk); the HTTP part will be skipped"; }
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-* build *.egg-info
