@@ -59,10 +59,14 @@ class _Context(MethodContext):  # type: ignore[misc]
     def fire_event(self, event: str, *args: Any, **kwargs: Any) -> None:
         """spyne's, skipping event managers with no handler for ``event`` (each would
         build an empty ordered set to loop over, nine times a call) [choice: speed]."""
-        managers = self.app.event_manager, *(self.descriptor.event_managers if self.descriptor is not None else ())
-        for manager in managers:
-            if manager.handlers.get(event):
-                manager.fire_event(event, self, *args, **kwargs)
+        manager = self.app.event_manager
+        if manager.handlers and manager.handlers.get(event):
+            manager.fire_event(event, self, *args, **kwargs)
+        descriptor = self.descriptor
+        if descriptor is not None:
+            for manager in descriptor.event_managers:
+                if manager.handlers and manager.handlers.get(event):
+                    manager.fire_event(event, self, *args, **kwargs)
 
 
 class SoapEndpoint(ServerBase):  # type: ignore[misc]

@@ -345,11 +345,18 @@ _ENV_CLOSE = "</s:Body></s:Envelope>"
 
 def render_result(operation: str, result_cls: Any, result: Any) -> bytes:
     """The whole response envelope of a successful call or an in-band error [doc, wcf]."""
-    out = [_ENV_OPEN, f'<{operation}Response xmlns="{NS_SERVICE}">']
-    _write(out, f"{operation}Result", NS_SERVICE, "complex", result_cls, result, _Scope(NS_SERVICE, {NS_SOAP_ENV: "s"}), root=True)
-    out.append(f"</{operation}Response>")
-    out.append(_ENV_CLOSE)
+    open_tags, write, close_tags = _result_writer(operation, result_cls)
+    out = [open_tags]
+    write(out, result)
+    out.append(close_tags)
     return "".join(out).encode("utf-8")
+
+
+@cache
+def _result_writer(operation: str, result_cls: Any) -> tuple[str, Writer, str]:
+    """The envelope around ``<Op>Result`` and its writer, made once per operation."""
+    write = _writer(f"{operation}Result", NS_SERVICE, "complex", result_cls, NS_SERVICE, ((NS_SOAP_ENV, "s"),), True)
+    return f'{_ENV_OPEN}<{operation}Response xmlns="{NS_SERVICE}">', write, f"</{operation}Response>{_ENV_CLOSE}"
 
 
 def render_fault(entry: errors.FaultEntry, params: dict[str, str], detail: tuple[Any, Any] | None = None) -> bytes:
