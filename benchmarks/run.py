@@ -162,20 +162,42 @@ def _revoke(port):
 '''
 
 
-def _pytest_seconds(directory: Path, name: str, source: str) -> float:
+_TIMING_CONFTEST = '''
+import json, os, time
+import pytest
+
+_TIMES = []
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    started = time.perf_counter()
+    yield
+    _TIMES.append(time.perf_counter() - started)
+
+def pytest_sessionfinish(session):
+    with open(os.environ["FAKEPROJECTOR_BENCH_TIMES"], "w") as f:
+        json.dump(_TIMES, f)
+'''
+
+
+def _pytest_times(directory: Path, name: str, source: str) -> tuple[float, list[float]]:
+    """Run one generated test file; wall seconds and each test's whole protocol
+    (setup, call, teardown, report) in seconds, timed by a conftest hook."""
     path = directory / name
     path.write_text(source, encoding="utf-8")
+    times_file = directory / f"{name}.times.json"
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", "-p", "no:randomly", str(path)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", str(path)],
         cwd=directory,
         capture_output=True,
         text=True,
+        env={**os.environ, "FAKEPROJECTOR_BENCH_TIMES": str(times_file)},
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"generated pytest run failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, json.loads(times_file.read_text(encoding="utf-8"))
 
 
 def per_test(quick: bool) -> dict[str, Any]:
@@ -205,18 +227,23 @@ def per_test(quick: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         (directory / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # its own rootdir
-        t_fake = _pytest_seconds(directory, "test_with_fake.py", with_fake)
-        t_plain = _pytest_seconds(directory, "test_plain.py", plain)
+        (directory / "conftest.py").write_text(_TIMING_CONFTEST, encoding="utf-8")
+        wall_fake, t_fake = _pytest_times(directory, "test_with_fake.py", with_fake)
+        wall_plain, t_plain = _pytest_times(directory, "test_plain.py", plain)
+    fake_ms = statistics.median(t_fake[1:]) * 1000  # the first test also starts the session server
+    plain_ms = statistics.median(t_plain[1:]) * 1000
     return {
         "reset_plus_revoke": _summary_ms(samples),
         "reset_alone": _summary_ms(reset_only),
         "pytest_generated": {
             "tests": tests,
-            "with_fixture_s": round(t_fake, 3),
-            "plain_s": round(t_plain, 3),
-            "per_test_ms": round((t_fake - t_plain) / tests * 1000, 3),
-            "note": "wall time of N tests each taking fake_projector and posting one revoke, minus N empty tests; "
-            "includes the session server's start, spread over N",
+            "median_test_with_fixture_ms": round(fake_ms, 3),
+            "median_empty_test_ms": round(plain_ms, 3),
+            "per_test_ms": round(fake_ms - plain_ms, 3),
+            "first_test_ms": round(t_fake[0] * 1000, 3),
+            "wall_s": {"with_fixture": round(wall_fake, 2), "plain": round(wall_plain, 2)},
+            "note": "each test's whole pytest protocol (setup, call, teardown, report), timed by a conftest hook: "
+            "a test taking fake_projector and posting one revoke, minus an empty test; the first test also starts the server",
         },
     }
 
@@ -404,64 +431,73 @@ def _store_with_tokens(count: int) -> Any:
     return fake
 
 
-def _revoke_cost(fake: Any, count: int, calls: int) -> dict[str, float]:
-    """Revoke ``calls`` distinct stored tokens (each a real state change), per-call µs."""
-    step = max(1, count // calls)
-    bodies = [revoke_envelope(f"benchtoken{(i * step) % count:016d}", SAMPLE_CLIENT, SAMPLE_SECRET) for i in range(calls)]
+def _revoke_cost(fake: Any, first: int, calls: int, stride: int) -> float:
+    """Revoke ``calls`` distinct, still active stored tokens (each a real state change): µs per call."""
+    bodies = [revoke_envelope(f"benchtoken{first + i * stride:016d}", SAMPLE_CLIENT, SAMPLE_SECRET) for i in range(calls)]
     callers = [wsgi_caller(fake.app, b) for b in bodies]
-    callers[0]()
     gc.collect()
     started = time.perf_counter()
     for call in callers:
         call()
     elapsed = time.perf_counter() - started
     fake.journal.clear()
-    return {"per_call_us": round(elapsed / calls * 1e6, 2), "calls": calls}
+    return elapsed / calls * 1e6
 
 
-def scale(quick: bool) -> dict[str, Any]:
-    sizes = (1_000, 10_000) if quick else (1_000, 1_000_000)
-    calls = 200 if quick else 5000
-    out: dict[str, Any] = {"revoke": {}}
-    for size in sizes:
-        started = time.perf_counter()
-        fake = _store_with_tokens(size)
-        loaded = time.perf_counter() - started
-        runs = [_revoke_cost(fake, size, calls // 5) for _ in range(5)]
-        best = min(r["per_call_us"] for r in runs)
-        out["revoke"][str(size)] = {
-            "tokens": size,
-            "best_us": best,
-            "median_us": round(statistics.median(r["per_call_us"] for r in runs), 2),
-            "load_s": round(loaded, 2),
-            "rss_mib": round(rss_kib() / 1024, 1),
-        }
-        del fake
-        gc.collect()
-    small, large = (out["revoke"][str(s)]["best_us"] for s in sizes)
-    out["revoke"]["ratio_large_to_small"] = round(large / small, 2)
-
+def memory(total: int) -> dict[str, Any]:
+    """RSS of a fresh process serving ``total`` in-process revokes (run as a child process,
+    so memory freed by other sections, which the allocator keeps, cannot hide growth)."""
     from fakeprojector import FakeProjector
 
-    total = 5_000 if quick else 100_000
     fake = FakeProjector()
     call = wsgi_caller(fake.app)
+    call()
     marks = sorted({total // 10, total // 5, total // 2, total * 3 // 4, total})
-    rss: dict[str, float] = {"0": round(rss_kib() / 1024, 1)}
-    done = 0
+    rss: dict[str, float] = {"1": round(rss_kib() / 1024, 1)}
+    done = 1
     for mark in marks:
         while done < mark:
             call()
             done += 1
         rss[str(mark)] = round(rss_kib() / 1024, 1)
-    journal_cap = fake.journal._entries.maxlen
-    out["memory"] = {
+    return {
         "requests": total,
         "rss_mib_after": rss,
         "growth_last_half_mib": round(rss[str(total)] - rss[str(total // 2)], 1),
-        "journal_max_entries": journal_cap,
-        "note": "in-process WSGI revokes of the sample token; the journal keeps the last journal_max_entries calls",
+        "journal_max_entries": fake.journal._entries.maxlen,
+        "note": "a fresh process making in-process WSGI revokes of the sample token; "
+        "the journal keeps the last journal_max_entries calls, so memory grows until it is full",
     }
+
+
+def scale(quick: bool) -> dict[str, Any]:
+    sizes = (1_000, 10_000) if quick else (1_000, 1_000_000)
+    rounds, per_round = (3, 50) if quick else (5, 200)
+    out: dict[str, Any] = {"revoke": {}}
+    fakes = {}
+    for size in sizes:
+        started = time.perf_counter()
+        fakes[size] = _store_with_tokens(size)
+        out["revoke"][str(size)] = {"tokens": size, "load_s": round(time.perf_counter() - started, 2)}
+    samples: dict[int, list[float]] = {size: [] for size in sizes}
+    for r in range(rounds):  # interleaved, so a busy moment on the machine hits both sizes alike
+        for size in sizes:
+            stride = max(1, size // (rounds * per_round))
+            samples[size].append(_revoke_cost(fakes[size], r * per_round * stride, per_round, stride))
+    for size in sizes:
+        out["revoke"][str(size)].update(
+            best_us=round(min(samples[size]), 2), median_us=round(statistics.median(samples[size]), 2), calls=rounds * per_round
+        )
+    small, large = (out["revoke"][str(s)]["best_us"] for s in sizes)
+    out["revoke"]["ratio_large_to_small"] = round(large / small, 2)
+    out["revoke"]["rss_mib_with_both_stores"] = round(rss_kib() / 1024, 1)
+    del fakes
+    gc.collect()
+    total = 5_000 if quick else 100_000
+    done = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(total)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    out["memory"] = json.loads(done.stdout)
     return out
 
 
@@ -585,7 +621,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"HTTP servers to compare (default: {DEFAULT_SERVER} with --quick, else every installed one of {','.join(SERVERS)})",
     )
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_child:
+        print(json.dumps(memory(args.memory_child)))
+        return 0
     sections = [s for s in args.sections.split(",") if s]
     unknown = set(sections) - set(SECTIONS)
     if unknown:
