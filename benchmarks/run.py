@@ -73,6 +73,18 @@ def _post_revoke(port: int, body: bytes = REVOKE_BODY, timeout: float = 10) -> t
         conn.close()
 
 
+def _keeps_alive(port: int) -> bool:
+    """Whether the server keeps an HTTP/1.1 connection open after answering a revoke."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", SERVICE_PATH, body=REVOKE_BODY, headers=REVOKE_HEADERS)
+        resp = conn.getresponse()
+        resp.read()
+        return not resp.will_close
+    finally:
+        conn.close()
+
+
 def _ok(status: int, body: bytes) -> bool:
     return status == 200 and b">Ok</Status>" in body
 
@@ -403,8 +415,10 @@ def http_section(quick: bool, servers: list[str]) -> dict[str, Any]:
         for app in ("static", "fake"):
             with _Server(server, app) as srv:
                 status, body = _post_revoke(srv.port)
-                if app == "fake" and not _ok(status, body):
-                    raise RuntimeError(f"{server}: revoke failed: {status}")
+                if app == "fake":
+                    if not _ok(status, body):
+                        raise RuntimeError(f"{server}: revoke failed: {status}")
+                    entry["keeps_connections_alive"] = _keeps_alive(srv.port)
                 _wrk(srv.port, 2, 1)  # warm-up
                 entry[app] = [_wrk(srv.port, c, seconds) for c in levels]
         with _Server(server, "fake") as srv:
@@ -571,6 +585,8 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     _mark(thr >= 0.5 and p99 <= 2) if target else "-",
                 )
             )
+        if not entry.get("keeps_connections_alive", True):
+            rows.append((f"HTTP {server}: keep-alive", "no: answers Connection: close, wrk reconnects per request", "", "-"))
         sc = entry["slow_clients"]
         rows.append((f"HTTP {server}: {sc['slow_sockets']} slow clients", f"others max {sc['max_ms']} ms, failed {sc['failed']}", "< 1 s, none failed", _mark(sc["passed"])))
     if "skipped" in hs:
