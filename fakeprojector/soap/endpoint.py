@@ -44,7 +44,7 @@ class _Transport:
         self.resp_code: int | None = None
 
 
-class _Context(MethodContext):  # type: ignore[misc]
+class _Context(MethodContext):
     """spyne's ``MethodContext`` with plain attribute setting [choice: speed].
 
     spyne's ``__setattr__`` runs Python code for each of the ~60 attributes a context sets,

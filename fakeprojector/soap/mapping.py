@@ -130,10 +130,15 @@ _FIELD_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-@cache
+_OUTCOME_NAMES: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
 def _outcome_names(outcome_type: type) -> tuple[tuple[str, str], ...]:
     """(field, wire name) of a rules outcome dataclass: ``redirect_url`` -> ``RedirectUrl``."""
-    return tuple((f.name, _wire(f.name)) for f in fields(outcome_type))
+    names = _OUTCOME_NAMES.get(outcome_type)
+    if names is None:
+        names = _OUTCOME_NAMES[outcome_type] = tuple((f.name, _wire(f.name)) for f in fields(outcome_type))
+    return names
 
 
 @cache

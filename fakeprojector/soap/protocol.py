@@ -74,7 +74,7 @@ def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> s
     raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")
 
 
-class _ProtocolContext(ProtocolContext):  # type: ignore[misc]
+class _ProtocolContext(ProtocolContext):
     """spyne's protocol context with its sub-contexts made on first use, in a plain dict.
 
     spyne's keeps them in a ``defaultdict`` whose factory closure refers back to the
