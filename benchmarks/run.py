@@ -665,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         results[name] = runners[name]()
         results[name]["section_seconds"] = round(time.perf_counter() - started, 1)
+        results[name]["loadavg_after"] = [round(x, 2) for x in (os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0))]
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in load]
     rows = targets(results)
