@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--quick] [--out FILE.json] [--markdown FILE.md] [--servers werkzeug,waitress]
 
-Sections (each in the JSON under its name; see benchmarks/README.md for what each measures):
+Sections (each in the JSON under its name; benchmarks/README.md says what each measures):
 
 1. ``cold_start``: ``fakeprojector serve --port 0`` from process start to the first answered
    revoke; ``FakeProjector()`` + ``start()`` to ready in an already-imported process.
