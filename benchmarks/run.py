@@ -85,6 +85,16 @@ def _keeps_alive(port: int) -> bool:
         conn.close()
 
 
+def _fresh_revokes(port: int, n: int) -> dict[str, float]:
+    """Sequential revokes, each on a new connection: what a test suite's client mostly does."""
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        _post_revoke(port)
+        samples.append(time.perf_counter() - started)
+    return _summary_ms(samples)
+
+
 def _ok(status: int, body: bytes) -> bool:
     return status == 200 and b">Ok</Status>" in body
 
@@ -419,6 +429,7 @@ def http_section(quick: bool, servers: list[str]) -> dict[str, Any]:
                     if not _ok(status, body):
                         raise RuntimeError(f"{server}: revoke failed: {status}")
                     entry["keeps_connections_alive"] = _keeps_alive(srv.port)
+                    entry["fresh_connection_revoke"] = _fresh_revokes(srv.port, 50 if quick else 500)
                 _wrk(srv.port, 2, 1)  # warm-up
                 entry[app] = [_wrk(srv.port, c, seconds) for c in levels]
         with _Server(server, "fake") as srv:
@@ -585,6 +596,9 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     _mark(thr >= 0.5 and p99 <= 2) if target else "-",
                 )
             )
+        fresh = entry.get("fresh_connection_revoke")
+        if fresh:
+            rows.append((f"HTTP {server}: revoke on a fresh connection", f"median {fresh['median_ms']:.2f} ms, p95 {fresh['p95_ms']:.2f} ms", "", "-"))
         if not entry.get("keeps_connections_alive", True):
             rows.append((f"HTTP {server}: keep-alive", "no: answers Connection: close, wrk reconnects per request", "", "-"))
         sc = entry["slow_clients"]
