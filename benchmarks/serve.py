@@ -56,12 +56,9 @@ def main() -> None:
             stop.wait()
             fake.stop()
             return
-        from werkzeug.serving import make_server
+        from fakeprojector import serving
 
-        from fakeprojector.server import _QuietHandler
-
-        wz = make_server("127.0.0.1", 0, _app(app_kind), threaded=True, request_handler=_QuietHandler)
-        wz.daemon_threads = True
+        wz = serving.serve("127.0.0.1", 0, _app(app_kind))
         threading.Thread(target=wz.serve_forever, daemon=True).start()
         print(wz.server_port, flush=True)
         stop.wait()

@@ -9,14 +9,13 @@ The methods mirror the fixtures format and the admin API: ``add_client``,
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Sequence
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer
 
-from fakeprojector import assertions
+from fakeprojector import assertions, serving
 from fakeprojector.admin import AdminAPI
 from fakeprojector.app import ADMIN_PREFIX, DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.clock import AdjustableClock, TokenSource
@@ -29,22 +28,6 @@ from fakeprojector.store import Store
 
 log = logging.getLogger("fakeprojector")
 LOOPBACK = "127.0.0.1"
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's handler without its access log (the app logs one line per SOAP call).
-
-    A connection that stalls for ``timeout`` seconds mid-request (a half-sent header or
-    body, a slowloris client) is closed, so stalled clients cannot pin threads forever.
-    """
-
-    timeout = 30.0
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log_error(self, format: str, *args: Any) -> None:
-        log.debug("http: " + format, *args)
 
 
 class ServerError(RuntimeError):
@@ -92,8 +75,7 @@ class FakeProjector:
             raise RuntimeError("this FakeProjector is already running")
         if self.host not in (LOOPBACK, "localhost", "::1"):
             log.warning("fakeprojector is listening on %s: reachable beyond this machine", self.host)
-        server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
-        server.daemon_threads = True
+        server = serving.serve(self.host, self._port, self.app)
         self._server = server
         self.store.base_url = self.base_url
         self._thread = threading.Thread(target=server.serve_forever, name=f"fakeprojector:{self.port}", daemon=True)
@@ -104,14 +86,7 @@ class FakeProjector:
         server, thread = self._server, self._thread
         if server is None:
             return
-        try:  # wake serve_forever's select now rather than at its next 0.5 s poll (Linux)
-            server.socket.shutdown(socket.SHUT_RDWR)
-        except OSError:  # other systems refuse it on a listening socket: just wait
-            pass
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=10)
+        serving.close(server, thread)
         self._server = self._thread = None
 
     @property

@@ -216,9 +216,9 @@ def test_a_local_external_dtd_is_never_opened(fake_projector, tmp_path):
 def test_a_stalled_connection_is_closed_by_the_server(fake_projector_factory, monkeypatch):
     """Slowloris bound: a request stalled mid-body is dropped after the handler timeout
     (30 s by default; shortened here), answered with a 400 Client fault if still possible."""
-    from fakeprojector import server
+    from fakeprojector import serving
 
-    monkeypatch.setattr(server._QuietHandler, "timeout", 0.3)
+    monkeypatch.setattr(serving.Handler, "timeout", 0.3)
     fake = fake_projector_factory()
     head = request_bytes("POST", PATH, REVOKE_HEADERS, b"", content_length=False)[:-2]
     partial = head + f"Content-Length: {len(SAMPLE)}\r\n\r\n".encode() + SAMPLE[:50]
