@@ -27,8 +27,11 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(TEST_CMD)
 
+# ruff (lint and format), mypy --strict, and the import layers (import-linter).
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 # The suite on every pyenv interpreter 3.10-3.13 present, each in its own venv.

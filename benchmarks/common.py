@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 SERVICE_PATH = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
-REVOKE_ACTION = '"http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsRevokeOauth2RefreshToken"'
+REVOKE_ACTION = (
+    '"http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsRevokeOauth2RefreshToken"'
+)
 SAMPLE_CLIENT = "24748faf-e239-d132-167a-6e4d3e1bd0fb"
 SAMPLE_SECRET = "r6tuVhR3ol1BFFVfy3Oe-J8VoH0KpkgLVqAMi-IIgvd_Lr613IEYcXhKAea8eLtQKSIgQ4jHIKhCKQcwriUtgB"  # noqa: S105 - the vendor's published sample
 SAMPLE_TOKEN = "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"  # noqa: S105 - the vendor's published sample
 
 
-def revoke_envelope(token: str = SAMPLE_TOKEN, client_id: str = SAMPLE_CLIENT, secret: str = SAMPLE_SECRET) -> bytes:
+def revoke_envelope(
+    token: str = SAMPLE_TOKEN, client_id: str = SAMPLE_CLIENT, secret: str = SAMPLE_SECRET
+) -> bytes:
     """The vendor's sample revoke request, as its documentation writes it."""
     return (
         '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
@@ -64,7 +68,9 @@ def wsgi_environ(body: bytes = REVOKE_BODY) -> dict[str, Any]:
     }
 
 
-def wsgi_caller(app: Callable[..., Iterable[bytes]], body: bytes = REVOKE_BODY) -> Callable[[], tuple[str, bytes]]:
+def wsgi_caller(
+    app: Callable[..., Iterable[bytes]], body: bytes = REVOKE_BODY
+) -> Callable[[], tuple[str, bytes]]:
     """A function making one in-process call of ``app`` (no socket) and returning status and body."""
     template = wsgi_environ(body)
 
@@ -95,7 +101,12 @@ def per_call_us(fn: Callable[[], Any], n: int, repeats: int = 5) -> dict[str, fl
         for _ in range(n):
             fn()
         runs.append((time.perf_counter() - start) / n * 1e6)
-    return {"best_us": round(min(runs), 2), "median_us": round(statistics.median(runs), 2), "calls": n, "repeats": repeats}
+    return {
+        "best_us": round(min(runs), 2),
+        "median_us": round(statistics.median(runs), 2),
+        "calls": n,
+        "repeats": repeats,
+    }
 
 
 def rss_kib() -> int:

@@ -24,7 +24,9 @@ CANNED = (
     b"</s:Body></s:Envelope>"
 )
 _HEADERS = [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(CANNED)))]
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True
+)
 _BODY = "{http://schemas.xmlsoap.org/soap/envelope/}Body"
 
 

@@ -42,7 +42,9 @@ TOKEN = "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"  # noqa: S1
 FIELDS = f"<req:ClientIdentifier>{CLIENT}</req:ClientIdentifier><req:ClientSecret>{SECRET}</req:ClientSecret>"
 
 
-def envelope(fields: str = FIELDS + f"<req:Token>{TOKEN}</req:Token>", attrs: str = "", prolog: str = "") -> bytes:
+def envelope(
+    fields: str = FIELDS + f"<req:Token>{TOKEN}</req:Token>", attrs: str = "", prolog: str = ""
+) -> bytes:
     return (
         f'{prolog}<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
         f'xmlns:pws="http://projectorpsa.com/PwsProjectorServices/" '
@@ -65,9 +67,13 @@ def _name(i: int) -> str:
 
 SHAPES: dict[str, Callable[[int], bytes]] = {
     "namespace declarations": lambda n: envelope(attrs="".join(f' xmlns:n{_name(i)}="u"' for i in range(n))),
-    "attributes": lambda n: envelope(FIELDS + "<req:Token " + " ".join(f'{_name(i)}=""' for i in range(n)) + f">{TOKEN}</req:Token>"),
+    "attributes": lambda n: envelope(
+        FIELDS + "<req:Token " + " ".join(f'{_name(i)}=""' for i in range(n)) + f">{TOKEN}</req:Token>"
+    ),
     "unknown sibling elements": lambda n: envelope("<x/>" * n + FIELDS + f"<req:Token>{TOKEN}</req:Token>"),
-    "nesting (refused past 256)": lambda n: envelope(FIELDS + "<req:Token>" + "<a>" * n + "</a>" * n + "</req:Token>"),
+    "nesting (refused past 256)": lambda n: envelope(
+        FIELDS + "<req:Token>" + "<a>" * n + "</a>" * n + "</req:Token>"
+    ),
 }
 
 BOMBS = {
@@ -78,7 +84,8 @@ BOMBS = {
         + "]>",
     ),
     "quadratic blow-up": envelope(
-        FIELDS + "<req:Token>" + "&a;" * 10_000 + "</req:Token>", prolog=f'<!DOCTYPE soapenv:Envelope [<!ENTITY a "{"A" * 20_000}">]>'
+        FIELDS + "<req:Token>" + "&a;" * 10_000 + "</req:Token>",
+        prolog=f'<!DOCTYPE soapenv:Envelope [<!ENTITY a "{"A" * 20_000}">]>',
     ),
     "external DTD (file)": envelope(prolog='<!DOCTYPE soapenv:Envelope SYSTEM "file:///dev/stdin">'),
 }
@@ -95,7 +102,9 @@ def timed(call: Callable[[], object], repeat: int = 5) -> float:
 
 
 def post(client: Client, body: bytes) -> int:
-    response = client.post(PATH, data=body, headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": ACTION})
+    response = client.post(
+        PATH, data=body, headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": ACTION}
+    )
     return response.status_code
 
 
@@ -111,7 +120,9 @@ def largest_within(shape: Callable[[int], bytes], limit: int) -> int:
 
 def within_limit() -> None:
     client = Client(FakeProjectorApp(Store()))
-    print(f"1. Within the default limit ({DEFAULT_MAX_BODY:,} bytes), whole WSGI app in-process, median of 5:")
+    print(
+        f"1. Within the default limit ({DEFAULT_MAX_BODY:,} bytes), whole WSGI app in-process, median of 5:"
+    )
     print(f"   {'shape':28} {'n':>7} {'bytes':>7} {'HTTP':>5} {'ms':>8}")
     for name, shape in SHAPES.items():
         n = largest_within(shape, DEFAULT_MAX_BODY)
@@ -119,12 +130,18 @@ def within_limit() -> None:
             n = min(n, 4000)
         body = shape(n)
         status = post(client, body)
-        print(f"   {name:28} {n:>7,} {len(body):>7,} {status:>5} {timed(lambda b=body: post(client, b)):>8.2f}")
+        print(
+            f"   {name:28} {n:>7,} {len(body):>7,} {status:>5} {timed(lambda b=body: post(client, b)):>8.2f}"
+        )
     for name, body in BOMBS.items():
         status = post(client, body)
-        print(f"   {name:28} {'':>7} {len(body):>7,} {status:>5} {timed(lambda b=body: post(client, b)):>8.2f}")
+        print(
+            f"   {name:28} {'':>7} {len(body):>7,} {status:>5} {timed(lambda b=body: post(client, b)):>8.2f}"
+        )
     baseline = envelope()
-    print(f"   {'(the vendor sample)':28} {'':>7} {len(baseline):>7,} {post(client, baseline):>5} {timed(lambda: post(client, baseline), 50):>8.2f}")
+    print(
+        f"   {'(the vendor sample)':28} {'':>7} {len(baseline):>7,} {post(client, baseline):>5} {timed(lambda: post(client, baseline), 50):>8.2f}"
+    )
 
 
 def scaling() -> None:
@@ -158,7 +175,12 @@ def over_http() -> None:
             def send(b: bytes = body) -> int:
                 conn = http.client.HTTPConnection("127.0.0.1", fp.port, timeout=10)
                 try:
-                    conn.request("POST", PATH, body=b, headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": ACTION})
+                    conn.request(
+                        "POST",
+                        PATH,
+                        body=b,
+                        headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": ACTION},
+                    )
                     resp = conn.getresponse()
                     resp.read()
                     return resp.status
@@ -180,7 +202,9 @@ def cycles(n: int) -> None:
         FakeProjector().start().stop()
     seconds = time.perf_counter() - start
     after = (fds(), threading.active_count())
-    print(f"\n4. {n:,} start/stop cycles: {seconds:.2f} s ({seconds / n * 1000:.2f} ms each); fds {before[0]} -> {after[0]}, threads {before[1]} -> {after[1]}")
+    print(
+        f"\n4. {n:,} start/stop cycles: {seconds:.2f} s ({seconds / n * 1000:.2f} ms each); fds {before[0]} -> {after[0]}, threads {before[1]} -> {after[1]}"
+    )
     if after != before:
         raise SystemExit("LEAK: file descriptors or threads left behind")
 

@@ -168,7 +168,7 @@ def cold_start(quick: bool) -> dict[str, Any]:
 
 
 # --- 2. per-test cost -------------------------------------------------------------------
-_GENERATED = '''
+_GENERATED = """
 import http.client
 BODY = {body!r}
 HEADERS = {headers!r}
@@ -181,10 +181,10 @@ def _revoke(port):
         return resp.status, resp.read()
     finally:
         conn.close()
-'''
+"""
 
 
-_TIMING_CONFTEST = '''
+_TIMING_CONFTEST = """
 import json, os, time
 import pytest
 
@@ -199,7 +199,7 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_sessionfinish(session):
     with open(os.environ["FAKEPROJECTOR_BENCH_TIMES"], "w") as f:
         json.dump(_TIMES, f)
-'''
+"""
 
 
 def _pytest_times(directory: Path, name: str, source: str) -> tuple[float, list[float]]:
@@ -306,7 +306,18 @@ def _ms(text: str) -> float:
 
 def _wrk(port: int, connections: int, seconds: int) -> dict[str, Any]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", "-s", str(HERE / "revoke.lua"), f"http://127.0.0.1:{port}"],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "5s",
+            "-s",
+            str(HERE / "revoke.lua"),
+            f"http://127.0.0.1:{port}",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -413,10 +424,16 @@ def slow_clients(port: int, slow: int, seconds: float) -> dict[str, Any]:
 
 def http_section(quick: bool, servers: list[str]) -> dict[str, Any]:
     if shutil.which("wrk") is None:
-        return {"skipped": "wrk not found; install it with `apt-get install -y wrk` (make bench does, as root)"}
+        return {
+            "skipped": "wrk not found; install it with `apt-get install -y wrk` (make bench does, as root)"
+        }
     seconds = 1 if quick else 5
     levels = (1, 8) if quick else (1, 8, 32)
-    results: dict[str, Any] = {"wrk": "wrk -t1 -cN -dS --latency -s benchmarks/revoke.lua", "seconds": seconds, "servers": {}}
+    results: dict[str, Any] = {
+        "wrk": "wrk -t1 -cN -dS --latency -s benchmarks/revoke.lua",
+        "seconds": seconds,
+        "servers": {},
+    }
     for server in servers:
         if not available(server):
             results["servers"][server] = {"skipped": f"{server} is not installed (pip install {server})"}
@@ -458,7 +475,10 @@ def _store_with_tokens(count: int) -> Any:
 
 def _revoke_cost(fake: Any, first: int, calls: int, stride: int) -> float:
     """Revoke ``calls`` distinct, still active stored tokens (each a real state change): µs per call."""
-    bodies = [revoke_envelope(f"benchtoken{first + i * stride:016d}", SAMPLE_CLIENT, SAMPLE_SECRET) for i in range(calls)]
+    bodies = [
+        revoke_envelope(f"benchtoken{first + i * stride:016d}", SAMPLE_CLIENT, SAMPLE_SECRET)
+        for i in range(calls)
+    ]
     callers = [wsgi_caller(fake.app, b) for b in bodies]
     gc.collect()
     started = time.perf_counter()
@@ -511,7 +531,9 @@ def scale(quick: bool) -> dict[str, Any]:
             samples[size].append(_revoke_cost(fakes[size], r * per_round * stride, per_round, stride))
     for size in sizes:
         out["revoke"][str(size)].update(
-            best_us=round(min(samples[size]), 2), median_us=round(statistics.median(samples[size]), 2), calls=rounds * per_round
+            best_us=round(min(samples[size]), 2),
+            median_us=round(statistics.median(samples[size]), 2),
+            calls=rounds * per_round,
         )
     small, large = (out["revoke"][str(s)]["best_us"] for s in sizes)
     out["revoke"]["ratio_large_to_small"] = round(large / small, 2)
@@ -520,7 +542,11 @@ def scale(quick: bool) -> dict[str, Any]:
     gc.collect()
     total = 5_000 if quick else 100_000
     done = subprocess.run(
-        [sys.executable, __file__, "--memory-child", str(total)], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, __file__, "--memory-child", str(total)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     out["memory"] = json.loads(done.stdout)
     return out
@@ -553,7 +579,9 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "loadavg_at_start": [round(x, 2) for x in load],
         "packages": versions,
-        "wrk": subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip() if wrk else None,
+        "wrk": subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip()
+        if wrk
+        else None,
     }
 
 
@@ -578,7 +606,14 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("pytest: per test with fake_projector", f"{v:.2f} ms", "<= 2 ms", _mark(v <= 2)))
     ws = results.get("wsgi", {})
     if "fake" in ws:
-        rows.append(("WSGI revoke, no socket (floor)", f"{ws['fake']['best_us']:.0f} us ({ws['floor']['best_us']:.0f} us)", "", "-"))
+        rows.append(
+            (
+                "WSGI revoke, no socket (floor)",
+                f"{ws['fake']['best_us']:.0f} us ({ws['floor']['best_us']:.0f} us)",
+                "",
+                "-",
+            )
+        )
     hs = results.get("http", {})
     for server, entry in hs.get("servers", {}).items():
         if "fake" not in entry:
@@ -598,11 +633,32 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             )
         fresh = entry.get("fresh_connection_revoke")
         if fresh:
-            rows.append((f"HTTP {server}: revoke on a fresh connection", f"median {fresh['median_ms']:.2f} ms, p95 {fresh['p95_ms']:.2f} ms", "", "-"))
+            rows.append(
+                (
+                    f"HTTP {server}: revoke on a fresh connection",
+                    f"median {fresh['median_ms']:.2f} ms, p95 {fresh['p95_ms']:.2f} ms",
+                    "",
+                    "-",
+                )
+            )
         if not entry.get("keeps_connections_alive", True):
-            rows.append((f"HTTP {server}: keep-alive", "no: answers Connection: close, wrk reconnects per request", "", "-"))
+            rows.append(
+                (
+                    f"HTTP {server}: keep-alive",
+                    "no: answers Connection: close, wrk reconnects per request",
+                    "",
+                    "-",
+                )
+            )
         sc = entry["slow_clients"]
-        rows.append((f"HTTP {server}: {sc['slow_sockets']} slow clients", f"others max {sc['max_ms']} ms, failed {sc['failed']}", "< 1 s, none failed", _mark(sc["passed"])))
+        rows.append(
+            (
+                f"HTTP {server}: {sc['slow_sockets']} slow clients",
+                f"others max {sc['max_ms']} ms, failed {sc['failed']}",
+                "< 1 s, none failed",
+                _mark(sc["passed"]),
+            )
+        )
     if "skipped" in hs:
         rows.append(("HTTP", "skipped: " + hs["skipped"], "", "-"))
     sc = results.get("scale", {})
@@ -637,15 +693,25 @@ def table(rows: list[tuple[str, str, str, str]], markdown: bool = False) -> str:
         return "\n".join(lines)
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*r) for r in rows])
+    return "\n".join(
+        [fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*r) for r in rows]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds: a smoke test, not a measurement")
-    parser.add_argument("--out", type=Path, help="JSON file (default: benchmarks/results/<time>.json and latest.json)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes, a few seconds: a smoke test, not a measurement"
+    )
+    parser.add_argument(
+        "--out", type=Path, help="JSON file (default: benchmarks/results/<time>.json and latest.json)"
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table and the machine as Markdown here")
-    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}"
+    )
     parser.add_argument(
         "--servers",
         default=None,
@@ -679,13 +745,17 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         results[name] = runners[name]()
         results[name]["section_seconds"] = round(time.perf_counter() - started, 1)
-        results[name]["loadavg_after"] = [round(x, 2) for x in (os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0))]
+        results[name]["loadavg_after"] = [
+            round(x, 2) for x in (os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0))
+        ]
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in load]
     rows = targets(results)
     m = results["machine"]
     print(f"\nfakeprojector benchmarks{' (--quick: sizes too small to mean anything)' if args.quick else ''}")
-    print(f"{m['nproc']} x {m['cpu']}, Python {m['python']}, load {m['loadavg_at_start']} -> {m['loadavg_at_end']}\n")
+    print(
+        f"{m['nproc']} x {m['cpu']}, Python {m['python']}, load {m['loadavg_at_start']} -> {m['loadavg_at_end']}\n"
+    )
     print(table(rows))
     paths = [args.out] if args.out else []
     if not args.out:
@@ -702,9 +772,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"""\
                 # Benchmark results
 
-                `{results['command']}` on {results['when']}: {m['nproc']} x {m['cpu']}, Python {m['python']},
-                {m['platform']}; load average {m['loadavg_at_start']} at start, {m['loadavg_at_end']} at end;
-                {m['wrk'] or 'no wrk'}; packages {', '.join(f'{k} {v}' for k, v in m['packages'].items())}.
+                `{results["command"]}` on {results["when"]}: {m["nproc"]} x {m["cpu"]}, Python {m["python"]},
+                {m["platform"]}; load average {m["loadavg_at_start"]} at start, {m["loadavg_at_end"]} at end;
+                {m["wrk"] or "no wrk"}; packages {", ".join(f"{k} {v}" for k, v in m["packages"].items())}.
 
                 """
             )

@@ -199,12 +199,12 @@ class AdminAPI:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="fakeprojector"'
         except MethodNotAllowed as exc:
             allowed = sorted(exc.valid_methods or ())
-            response = _json({"message": f"{request.method} is not allowed here; use {', '.join(allowed)}"}, 405)
+            response = _json(
+                {"message": f"{request.method} is not allowed here; use {', '.join(allowed)}"}, 405
+            )
             response.headers["Allow"] = ", ".join(allowed)
         except NotFound:
-            response = _json(
-                {"message": f"no admin endpoint {request.path}; GET {PREFIX}/ lists them"}, 404
-            )
+            response = _json({"message": f"no admin endpoint {request.path}; GET {PREFIX}/ lists them"}, 404)
         except HTTPException as exc:  # 413 from the body limit, and the like
             response = _json({"message": exc.description or exc.name}, exc.code or 400)
         log.debug("admin %s %s -> %d", request.method, _loggable(request.path), response.status_code)
@@ -214,7 +214,8 @@ class AdminAPI:
         if self.token is None:
             if not _loopback(request.remote_addr):
                 raise AdminError(
-                    403, "the admin API answers loopback callers only; start the server with --admin-token to allow others"
+                    403,
+                    "the admin API answers loopback callers only; start the server with --admin-token to allow others",
                 )
             return
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
@@ -285,7 +286,11 @@ class AdminAPI:
         )
         try:
             rt = self.fake.add_refresh_token(
-                f["client_id"], f.get("account"), f.get("token"), f.get("revoked", False), f.get("expires_in_seconds")
+                f["client_id"],
+                f.get("account"),
+                f.get("token"),
+                f.get("revoked", False),
+                f.get("expires_in_seconds"),
             )
         except ValueError as exc:
             raise AdminError(400, str(exc)) from None

@@ -90,7 +90,9 @@ class FakeProjectorApp:
                 return Response('{"message": "admin API disabled"}', 404, content_type="application/json")
             return self.admin(request)
         return Response(
-            f"Not found: {path}. The service is at {SERVICE_PATH}\n", 404, content_type="text/plain; charset=utf-8"
+            f"Not found: {path}. The service is at {SERVICE_PATH}\n",
+            404,
+            content_type="text/plain; charset=utf-8",
         )
 
     # --- the SOAP endpoint -----------------------------------------------------------
@@ -105,7 +107,9 @@ class FakeProjectorApp:
             return Response(_help_page(self.service_url(request)), content_type="text/html; charset=utf-8")
         if request.method != "POST":
             response = _fault_response(
-                errors.CLIENT_MALFORMED, 405, detail=f"Method {request.method} is not allowed: POST a SOAP 1.1 envelope."
+                errors.CLIENT_MALFORMED,
+                405,
+                detail=f"Method {request.method} is not allowed: POST a SOAP 1.1 envelope.",
             )
             response.headers["Allow"] = "GET, POST"
             return response
@@ -163,7 +167,11 @@ class FakeProjectorApp:
             )
         chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
         if request.content_length is None and not chunked:
-            return _fault_response(errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."), None, False
+            return (
+                _fault_response(errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."),
+                None,
+                False,
+            )
         if chunked:
             # werkzeug stops a streamed body *at* the limit without saying whether more
             # followed: read one byte past it, so an over-long chunked body is told from
@@ -184,15 +192,23 @@ class FakeProjectorApp:
         except RequestEntityTooLarge:
             return (
                 _fault_response(
-                    errors.CLIENT_MALFORMED, 413, detail=f"The request body exceeds the limit of {self.max_body} bytes."
+                    errors.CLIENT_MALFORMED,
+                    413,
+                    detail=f"The request body exceeds the limit of {self.max_body} bytes.",
                 ),
                 None,
                 False,
             )
         if len(body) > self.max_body:  # a chunked body the stream did not cut
-            return _fault_response(
-                errors.CLIENT_MALFORMED, 413, detail=f"The request body exceeds the limit of {self.max_body} bytes."
-            ), None, False
+            return (
+                _fault_response(
+                    errors.CLIENT_MALFORMED,
+                    413,
+                    detail=f"The request body exceeds the limit of {self.max_body} bytes.",
+                ),
+                None,
+                False,
+            )
         soap_action = request.headers.get("SOAPAction")
         fault_kind = None
         if self.hooks is not None:
@@ -201,7 +217,9 @@ class FakeProjectorApp:
                 injected_response, fault_kind = injected
                 if injected_response is not None:
                     return injected_response, fault_kind, True
-        answer = self.endpoint.handle(body, soap_action, udc, strict_action=self.store.settings.strict_soap_action)
+        answer = self.endpoint.handle(
+            body, soap_action, udc, strict_action=self.store.settings.strict_soap_action
+        )
         return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault_kind, False
 
 

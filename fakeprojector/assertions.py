@@ -11,14 +11,22 @@ from typing import Any
 
 from fakeprojector.journal import JournalEntry
 
-_ALIASES = {"token": "Token", "refresh_token": "RefreshToken", "client_id": "ClientIdentifier", "code": "Code", "grant_type": "GrantType"}
+_ALIASES = {
+    "token": "Token",
+    "refresh_token": "RefreshToken",
+    "client_id": "ClientIdentifier",
+    "code": "Code",
+    "grant_type": "GrantType",
+}
 
 
 def _field_name(name: str) -> str:
     return _ALIASES.get(name, name)
 
 
-def matching(entries: Sequence[JournalEntry], operation: str | None = None, status: str | None = None, **fields: Any) -> list[JournalEntry]:
+def matching(
+    entries: Sequence[JournalEntry], operation: str | None = None, status: str | None = None, **fields: Any
+) -> list[JournalEntry]:
     """Entries of ``operation`` (``None``: any) whose fields equal ``fields``.
 
     Field names are the wire names (``Token``) or the short aliases ``token``,
@@ -44,7 +52,13 @@ def describe(entries: Sequence[JournalEntry], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def assert_called(entries: Sequence[JournalEntry], operation: str, count: int | None = None, status: str | None = None, **fields: Any) -> list[JournalEntry]:
+def assert_called(
+    entries: Sequence[JournalEntry],
+    operation: str,
+    count: int | None = None,
+    status: str | None = None,
+    **fields: Any,
+) -> list[JournalEntry]:
     """Assert ``operation`` was called (exactly ``count`` times when given) with ``fields``."""
     found = matching(entries, operation, status, **fields)
     ok = len(found) == count if count is not None else bool(found)
@@ -53,7 +67,9 @@ def assert_called(entries: Sequence[JournalEntry], operation: str, count: int | 
         detail = ", ".join(f"{k}={v!r}" for k, v in fields.items())
         status_text = f" with status {status}" if status else ""
         raise AssertionError(
-            f"expected {want} {operation} call(s){status_text}" + (f" with {detail}" if detail else "") + f", found {len(found)}.\n"
+            f"expected {want} {operation} call(s){status_text}"
+            + (f" with {detail}" if detail else "")
+            + f", found {len(found)}.\n"
             f"Calls made (oldest first):\n{describe(entries)}"
         )
     return found

@@ -104,15 +104,34 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to bind (default: 127.0.0.1, loopback only; 0.0.0.0 for a container, with a warning)",
     )
-    net.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: 8080)")
+    net.add_argument(
+        "--port", type=int, default=8080, help="port to bind; 0 picks a free one (default: 8080)"
+    )
     net.add_argument(
         "--ready-file",
         metavar="PATH",
         help="once serving, write JSON {url, wsdl_url, admin_url, pid} here (atomically); removed on a clean stop",
     )
-    net.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="stderr log level; info logs one line per SOAP call (default: info)")
-    net.add_argument("--max-body", type=int, default=None, metavar="BYTES", help="largest request body, else HTTP 413 (default: 65536, WCF's maxReceivedMessageSize)")
-    net.add_argument("--journal-size", type=int, default=None, metavar="N", help="keep the last N SOAP calls in the request journal (default: 10000)")
+    net.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="stderr log level; info logs one line per SOAP call (default: info)",
+    )
+    net.add_argument(
+        "--max-body",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="largest request body, else HTTP 413 (default: 65536, WCF's maxReceivedMessageSize)",
+    )
+    net.add_argument(
+        "--journal-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep the last N SOAP calls in the request journal (default: 10000)",
+    )
     net.add_argument(
         "--admin-token",
         default=os.environ.get("FAKEPROJECTOR_ADMIN_TOKEN") or None,
@@ -157,12 +176,36 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the consent page /oauth2authorize/{account} redirects with a code at once, without sign-in (headless tests; default: off)",
     )
-    behaviour.add_argument("--code-lifetime-seconds", type=float, metavar="S", help="authorization code lifetime (default: 60)")
-    behaviour.add_argument("--access-token-lifetime-seconds", type=int, metavar="S", help="ExpiresInSeconds, and the session ticket's lifetime (default: 3600)")
-    behaviour.add_argument("--timeout-minutes", type=int, metavar="M", help="TimeoutMinutes returned by PwsAcquireOauth2Token (default: 60)")
-    behaviour.add_argument("--max-lifetime-minutes", type=int, metavar="M", help="MaxLifetimeMinutes returned by PwsAcquireOauth2Token (default: 1440)")
-    behaviour.add_argument("--refresh-token-lifetime-seconds", type=float, metavar="S", help="refresh token lifetime (default: none, they never expire)")
-    behaviour.add_argument("--token-type", help="TokenType returned by PwsAcquireOauth2Token (default: projector_session_ticket)")
+    behaviour.add_argument(
+        "--code-lifetime-seconds", type=float, metavar="S", help="authorization code lifetime (default: 60)"
+    )
+    behaviour.add_argument(
+        "--access-token-lifetime-seconds",
+        type=int,
+        metavar="S",
+        help="ExpiresInSeconds, and the session ticket's lifetime (default: 3600)",
+    )
+    behaviour.add_argument(
+        "--timeout-minutes",
+        type=int,
+        metavar="M",
+        help="TimeoutMinutes returned by PwsAcquireOauth2Token (default: 60)",
+    )
+    behaviour.add_argument(
+        "--max-lifetime-minutes",
+        type=int,
+        metavar="M",
+        help="MaxLifetimeMinutes returned by PwsAcquireOauth2Token (default: 1440)",
+    )
+    behaviour.add_argument(
+        "--refresh-token-lifetime-seconds",
+        type=float,
+        metavar="S",
+        help="refresh token lifetime (default: none, they never expire)",
+    )
+    behaviour.add_argument(
+        "--token-type", help="TokenType returned by PwsAcquireOauth2Token (default: projector_session_ticket)"
+    )
 
     check = sub.add_parser(
         "check-fixtures",
@@ -177,7 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=getattr(logging, level.upper()), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -204,7 +251,9 @@ def serve(args: argparse.Namespace) -> int:
         print(f"fakeprojector: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"fakeprojector: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"fakeprojector: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr
+        )
         return 2
     except SystemExit:  # werkzeug's make_server prints why it cannot bind, then exits 1
         print(f"fakeprojector: cannot listen on {args.host}:{args.port}", file=sys.stderr)
@@ -223,7 +272,11 @@ def serve(args: argparse.Namespace) -> int:
         tmp.replace(args.ready_file)
     print(fake.url, flush=True)
     logging.getLogger("fakeprojector").info(
-        "serving %s (WSDL %s, admin %s) on fixtures %s", fake.url, fake.wsdl_url, fake.admin_url, ", ".join(fake.store.fixtures.sources)
+        "serving %s (WSDL %s, admin %s) on fixtures %s",
+        fake.url,
+        fake.wsdl_url,
+        fake.admin_url,
+        ", ".join(fake.store.fixtures.sources),
     )
     try:
         while not stop.wait(0.5):

@@ -46,7 +46,15 @@ FORM_LIFETIME_SECONDS = 600
 MAX_PENDING = 1000
 #: RFC 7636 §4.2: 43-128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
 CODE_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
-PARAMETERS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method")
+PARAMETERS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ class ConsentPages:
 
     def __call__(self, request: Request) -> Response:
         started = time.perf_counter()
-        account = request.path[len(AUTHORIZE_PREFIX):]  # werkzeug has decoded the path once
+        account = request.path[len(AUTHORIZE_PREFIX) :]  # werkzeug has decoded the path once
         fields: dict[str, Any] = {"Account": account}
         try:
             if request.method in ("GET", "HEAD"):
@@ -115,7 +123,9 @@ class ConsentPages:
             elif request.method == "POST":
                 response = self._post(request, account, fields)
             else:
-                response = self._refuse(_Refusal(f"{request.method} is not allowed here: use GET, then the form.", 405))
+                response = self._refuse(
+                    _Refusal(f"{request.method} is not allowed here: use GET, then the form.", 405)
+                )
                 response.headers["Allow"] = "GET, POST"
         except RequestEntityTooLarge:
             fields["Error"] = "error_page"
@@ -126,13 +136,17 @@ class ConsentPages:
         outcome = fields.get("Outcome")
         if outcome is not None or "Error" in fields:
             status = "Ok" if outcome == "code" else "Fail"
-            journal_call(self.store, self.journal, OPERATION, status, (), fields, started, response.status_code)
+            journal_call(
+                self.store, self.journal, OPERATION, status, (), fields, started, response.status_code
+            )
         return response
 
     # --- GET: check the request, then the form (or a code at once) --------------------
     def _get(self, request: Request, account: str, fields: dict[str, Any]) -> Response:
         args = request.args
-        client, redirect_uri = self._client_and_redirect(args.getlist("client_id"), args.getlist("redirect_uri"))
+        client, redirect_uri = self._client_and_redirect(
+            args.getlist("client_id"), args.getlist("redirect_uri")
+        )
         fields.update(ClientIdentifier=client.client_id, RedirectUri=redirect_uri)
         state_values = args.getlist("state")
         state = state_values[0] if len(state_values) == 1 else None
@@ -180,7 +194,9 @@ class ConsentPages:
         if method is not None and method not in PKCE_METHODS:
             raise _Redirect("invalid_request", "code_challenge_method must be S256 or plain")
         if challenge is not None and not CODE_CHALLENGE.fullmatch(challenge):
-            raise _Redirect("invalid_request", "code_challenge must be 43-128 characters of A-Z a-z 0-9 - . _ ~")
+            raise _Redirect(
+                "invalid_request", "code_challenge must be 43-128 characters of A-Z a-z 0-9 - . _ ~"
+            )
         known = self._account(account)
         if known is None:
             raise _Redirect("invalid_request", f"unknown account code {account!r}")
@@ -214,7 +230,9 @@ class ConsentPages:
         auth = replace(auth, client=client)  # still registered after a reset in between?
         decision = form.get("decision")
         if decision == "deny":
-            return self._error_redirect(redirect_uri, "access_denied", "the user denied access", auth.state, fields)
+            return self._error_redirect(
+                redirect_uri, "access_denied", "the user denied access", auth.state, fields
+            )
         if decision != "approve":
             raise _Refusal("The form was sent without a decision; start again.")
         username = form.get("username", "")
@@ -223,7 +241,9 @@ class ConsentPages:
             user.password.encode(), form.get("password", "").encode()
         )
         if user is None or not password_ok:
-            return self._form(request, auth, pending.browser, error="Wrong username or password.", username=username)
+            return self._form(
+                request, auth, pending.browser, error="Wrong username or password.", username=username
+            )
         fields["Username"] = user.username
         return self._issue(auth, fields)
 
@@ -232,7 +252,11 @@ class ConsentPages:
         with self._lock:
             self._expire()
             pending = self._pending.pop(token, None) if token else None
-        if pending is None or not browser or not hmac.compare_digest(pending.browser.encode(), browser.encode()):
+        if (
+            pending is None
+            or not browser
+            or not hmac.compare_digest(pending.browser.encode(), browser.encode())
+        ):
             raise _Refusal(
                 "This sign-in form has expired, was already used, or was not opened in this browser. "
                 "Go back to the application and start again."
@@ -251,7 +275,11 @@ class ConsentPages:
     def _issue(self, auth: Authorization, fields: dict[str, Any]) -> Response:
         try:
             code = self.store.add_authorization_code(
-                auth.client.client_id, auth.redirect_uri, auth.account, auth.code_challenge, auth.code_challenge_method
+                auth.client.client_id,
+                auth.redirect_uri,
+                auth.account,
+                auth.code_challenge,
+                auth.code_challenge_method,
             )
         except ValueError as exc:  # the client or its redirect_uri went away meanwhile
             raise _Refusal(str(exc)) from None
@@ -276,7 +304,13 @@ class ConsentPages:
         return html_response("Sign-in cannot continue", body, exc.status)
 
     def _form(
-        self, request: Request, auth: Authorization, browser: str, *, error: str | None = None, username: str = ""
+        self,
+        request: Request,
+        auth: Authorization,
+        browser: str,
+        *,
+        error: str | None = None,
+        username: str = "",
     ) -> Response:
         token = secrets.token_urlsafe(24)
         with self._lock:
@@ -310,7 +344,11 @@ class ConsentPages:
         )
         response = html_response("Sign in to Projector", body)
         response.set_cookie(
-            COOKIE, browser, path=AUTHORIZE_PREFIX.rstrip("/"), httponly=True, samesite="Lax",
+            COOKIE,
+            browser,
+            path=AUTHORIZE_PREFIX.rstrip("/"),
+            httponly=True,
+            samesite="Lax",
             secure=request.scheme == "https",
         )
         return response

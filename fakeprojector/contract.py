@@ -124,9 +124,7 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 
 def is_refresh_token_form(value: str) -> bool:
     """20-512 characters of the URL-safe base64 alphabet, like the vendor's samples [choice]."""
-    return REFRESH_TOKEN_MIN_LEN <= len(value) <= REFRESH_TOKEN_MAX_LEN and _URLSAFE.issuperset(
-        value
-    )
+    return REFRESH_TOKEN_MIN_LEN <= len(value) <= REFRESH_TOKEN_MAX_LEN and _URLSAFE.issuperset(value)
 
 
 def parse_guid(value: str) -> str | None:

@@ -68,7 +68,9 @@ class Dashboard:
             refresh = max(0, min(3600, int(request.args.get("refresh", DEFAULT_REFRESH_SECONDS))))
         except ValueError:
             refresh = DEFAULT_REFRESH_SECONDS
-        return html_response("fakeprojector dashboard", self.render(request.host_url), refresh_seconds=refresh or None)
+        return html_response(
+            "fakeprojector dashboard", self.render(request.host_url), refresh_seconds=refresh or None
+        )
 
     def render(self, host_url: str) -> str:
         """The page body: a snapshot taken under the store lock."""
@@ -84,15 +86,18 @@ class Dashboard:
         names = {c.client_id: c.name or c.client_id for c in clients}
         entries = self.journal.entries()[-JOURNAL_ROWS:][::-1]
         base = host_url.rstrip("/")
-        summary = "".join(
-            f"<div><b>{esc(counts[key])}</b>{esc(label)}</div>"
-            for key, label in (
-                ("clients", "clients"),
-                ("refresh_tokens_active", "active refresh tokens"),
-                ("access_tokens_active", "active access tokens"),
-                ("authorization_codes", "authorization codes"),
+        summary = (
+            "".join(
+                f"<div><b>{esc(counts[key])}</b>{esc(label)}</div>"
+                for key, label in (
+                    ("clients", "clients"),
+                    ("refresh_tokens_active", "active refresh tokens"),
+                    ("access_tokens_active", "active access tokens"),
+                    ("authorization_codes", "authorization codes"),
+                )
             )
-        ) + f"<div><b>{esc(len(self.journal))}</b>journal entries</div>"
+            + f"<div><b>{esc(len(self.journal))}</b>journal entries</div>"
+        )
         overview = (
             '<section class="card"><h1>fakeprojector dashboard</h1><div class="counts">' + summary + "</div>"
             f'<p class="muted">Fake clock {esc(_time(now))} &middot; auto-approve '
@@ -102,24 +107,40 @@ class Dashboard:
         )
         return (
             overview
-            + _table("Clients", "clients", ("name", "client id", "redirect URIs"), [_client_row(c) for c in clients], "no clients")
             + _table(
-                "Refresh tokens", "refresh-tokens", ("token", "state", "client", "account", "issued", "expires"),
-                [_refresh_row(rt, state, names) for rt, state in refresh], "no refresh tokens",
+                "Clients",
+                "clients",
+                ("name", "client id", "redirect URIs"),
+                [_client_row(c) for c in clients],
+                "no clients",
             )
             + _table(
-                "Access tokens (session tickets)", "access-tokens",
+                "Refresh tokens",
+                "refresh-tokens",
+                ("token", "state", "client", "account", "issued", "expires"),
+                [_refresh_row(rt, state, names) for rt, state in refresh],
+                "no refresh tokens",
+            )
+            + _table(
+                "Access tokens (session tickets)",
+                "access-tokens",
                 ("token", "state", "client", "account", "refresh token", "expires"),
-                [_access_row(at, state, names) for at, state in access], "no access tokens",
+                [_access_row(at, state, names) for at, state in access],
+                "no access tokens",
             )
             + _table(
-                "Authorization codes", "codes", ("code", "state", "client", "account", "redirect URI", "PKCE"),
-                [_code_row(c, now, names) for c in codes], "no authorization codes",
+                "Authorization codes",
+                "codes",
+                ("code", "state", "client", "account", "redirect URI", "PKCE"),
+                [_code_row(c, now, names) for c in codes],
+                "no authorization codes",
             )
             + _table(
-                f"Request journal (newest first, last {JOURNAL_ROWS})", "journal",
+                f"Request journal (newest first, last {JOURNAL_ROWS})",
+                "journal",
                 ("time (fake clock)", "operation", "status", "errors", "HTTP", "fields"),
-                [_journal_row(e) for e in entries], "no requests yet",
+                [_journal_row(e) for e in entries],
+                "no requests yet",
             )
         )
 

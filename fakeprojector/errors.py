@@ -131,7 +131,9 @@ class FaultEntry:
 
 #: WCF's fault-code namespaces [wcf] (kept here: errors.py imports nothing of ours).
 NS_WCF_ADDRESSING_NONE: Final = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
-NS_WCF_DISPATCHER: Final = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
+NS_WCF_DISPATCHER: Final = (
+    "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
+)
 
 #: WCF's answer to a SOAPAction that names no operation, word for word [wcf].
 ACTION_NOT_SUPPORTED: Final = FaultEntry(

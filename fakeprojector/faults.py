@@ -127,13 +127,17 @@ def _str(name: str, value: Any) -> str:
     return value
 
 
-def validate(kind: Any, operation: Any = None, times: Any = None, **params: Any) -> tuple[str, str | None, int | None, dict[str, Any]]:
+def validate(
+    kind: Any, operation: Any = None, times: Any = None, **params: Any
+) -> tuple[str, str | None, int | None, dict[str, Any]]:
     """Check a fault description; returns ``(kind, operation, times, params)`` with defaults
     filled in. Raises :class:`ValueError` with a message for the admin API."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if operation is not None and operation not in REQUEST_FIELDS:
-        raise ValueError(f"operation must be one of {', '.join(REQUEST_FIELDS)} (or absent for all), not {operation!r}")
+        raise ValueError(
+            f"operation must be one of {', '.join(REQUEST_FIELDS)} (or absent for all), not {operation!r}"
+        )
     if times is not None:
         times = _int("times", times, 1)
     allowed = _PARAMS[kind]
@@ -149,7 +153,9 @@ def validate(kind: Any, operation: Any = None, times: Any = None, **params: Any)
         if values["delay_max_ms"] is None:
             del values["delay_max_ms"]
         else:
-            values["delay_max_ms"] = _int("delay_max_ms", values["delay_max_ms"], values["delay_ms"], MAX_DELAY_MS)
+            values["delay_max_ms"] = _int(
+                "delay_max_ms", values["delay_max_ms"], values["delay_ms"], MAX_DELAY_MS
+            )
     elif kind == "http_status":
         values["status"] = _int("status", values["status"], 200, 599)
         if values["body"] not in HTTP_BODIES:
@@ -159,11 +165,15 @@ def validate(kind: Any, operation: Any = None, times: Any = None, **params: Any)
         known = errors.CATALOGUE.get(number)
         if values["error_code"] is None:
             if known is None:
-                raise ValueError(f"error_number {number} is not in the catalogue: give error_code and error_text")
+                raise ValueError(
+                    f"error_number {number} is not in the catalogue: give error_code and error_text"
+                )
             values["error_code"] = known.code
         if values["error_text"] is None:
             if known is None or known.placeholders:
-                raise ValueError(f"error_number {number} needs an error_text (its catalogue text has placeholders)")
+                raise ValueError(
+                    f"error_number {number} needs an error_text (its catalogue text has placeholders)"
+                )
             values["error_text"] = known.template
         values["error_code"] = _str("error_code", values["error_code"])
         values["error_text"] = _str("error_text", values["error_text"])
@@ -263,7 +273,9 @@ class FaultInjector:
                     return dataclasses.replace(fault)
             return None
 
-    def before(self, request: Request, body: bytes, soap_action: str | None, udc: Udc) -> tuple[Response | None, str] | None:
+    def before(
+        self, request: Request, body: bytes, soap_action: str | None, udc: Udc
+    ) -> tuple[Response | None, str] | None:
         if not self._faults:  # the common case: no lock, no parsing
             return None
         operation = _operation(body, soap_action, udc)
@@ -331,6 +343,10 @@ def _answer(fault: Fault, call: _Call, udc: Udc) -> Response:
         if call.operation is None:  # pragma: no cover - _take skips redirects for unknown operations
             raise RuntimeError("a redirect fault needs an operation")
         cls = RESULT_TYPES[call.operation]
-        result = _result(cls, udc.store, {"ResponseId": call.request_id or 0}, "Ok", [], {"RedirectUrl": p["redirect_url"]})
-        return Response(wire.render_result(call.operation, cls, result), status=200, content_type=CONTENT_TYPE)
+        result = _result(
+            cls, udc.store, {"ResponseId": call.request_id or 0}, "Ok", [], {"RedirectUrl": p["redirect_url"]}
+        )
+        return Response(
+            wire.render_result(call.operation, cls, result), status=200, content_type=CONTENT_TYPE
+        )
     return DropConnection()

@@ -64,9 +64,7 @@ class _Entry:
         self.raw = raw
         unknown = sorted(set(raw) - set(allowed))
         if unknown:
-            raise FixtureError(
-                source, label, unknown[0], f"unknown field (allowed: {', '.join(allowed)})"
-            )
+            raise FixtureError(source, label, unknown[0], f"unknown field (allowed: {', '.join(allowed)})")
 
     def fail(self, name: str, problem: str) -> FixtureError:
         return FixtureError(self.source, self.label, name, problem)

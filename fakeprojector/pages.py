@@ -50,20 +50,24 @@ def page(title: str, body: str, *, refresh_seconds: int | None = None) -> str:
     """A whole HTML document; ``title`` is escaped here, ``body`` must be escaped already."""
     refresh = f'<meta http-equiv="refresh" content="{int(refresh_seconds)}">' if refresh_seconds else ""
     return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{refresh}<title>{esc(title)}</title><style>{_CSS}</style></head><body>"
-        '<header><b>Projector</b><span>fakeprojector &middot; a fake for tests, not the real service</span></header>'
+        "<header><b>Projector</b><span>fakeprojector &middot; a fake for tests, not the real service</span></header>"
         f"<main>{body}</main></body></html>"
     )
 
 
-def html_response(title: str, body: str, status: int = 200, *, refresh_seconds: int | None = None) -> Response:
+def html_response(
+    title: str, body: str, status: int = 200, *, refresh_seconds: int | None = None
+) -> Response:
     """An HTML page nobody caches, which no other site may frame. No CSP ``form-action``:
     Chromium applies it to the redirect after the consent form, which leaves for the client."""
     response = Response(page(title, body, refresh_seconds=refresh_seconds), status=status, content_type=HTML)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -34,7 +34,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help="fixtures JSON for the fake_projector fixture (default: fakeprojector's packaged fixtures)",
     )
-    parser.addini("fake_projector_fixtures", "fixtures JSON for the fake_projector fixture (relative to rootdir)", default=None)
+    parser.addini(
+        "fake_projector_fixtures",
+        "fixtures JSON for the fake_projector fixture (relative to rootdir)",
+        default=None,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,7 +95,11 @@ def fake_projector_server(fake_projector_fixtures: FixturesSource) -> Iterator[F
 
 
 @pytest.fixture
-def fake_projector(request: pytest.FixtureRequest, fake_projector_server: FakeProjector, fake_projector_fixtures: FixturesSource) -> Iterator[FakeProjector]:
+def fake_projector(
+    request: pytest.FixtureRequest,
+    fake_projector_server: FakeProjector,
+    fake_projector_fixtures: FixturesSource,
+) -> Iterator[FakeProjector]:
     """A live fake Projector, reset to its fixtures, with an empty request journal."""
     fake = fake_projector_server
     if not fake.running:  # an earlier test stopped it: bring it back for this one

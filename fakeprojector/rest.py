@@ -74,7 +74,7 @@ REVOKE_FIELDS = (
 #: RFC 6749 names ``authorization_code`` what the vendor calls ``code`` [choice].
 GRANT_ALIASES = {"authorization_code": GRANT_CODE}
 #: RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E (no ``"`` and no ``\``).
-_NOT_DESCRIPTION = re.compile(r'[^\x20-\x21\x23-\x5b\x5d-\x7e]')
+_NOT_DESCRIPTION = re.compile(r"[^\x20-\x21\x23-\x5b\x5d-\x7e]")
 
 
 def error_description(text: str) -> str:
@@ -103,8 +103,14 @@ def json_response(body: dict[str, Any], status: int = 200) -> Response:
 
 
 def journal_call(
-    store: Store, journal: Journal, operation: str, status: str, numbers: tuple[int, ...],
-    fields: dict[str, Any], started: float, http_status: int,
+    store: Store,
+    journal: Journal,
+    operation: str,
+    status: str,
+    numbers: tuple[int, ...],
+    fields: dict[str, Any],
+    started: float,
+    http_status: int,
 ) -> None:
     """One journal entry and one log line for a browser-half call (REST twin, consent page)."""
     duration_ms = (time.perf_counter() - started) * 1000
@@ -121,8 +127,12 @@ def journal_call(
         )
     )
     log.info(
-        "%s status=%s errors=%s http=%d %.1fms", operation, status,
-        ",".join(map(str, numbers)) or "-", http_status, duration_ms,
+        "%s status=%s errors=%s http=%d %.1fms",
+        operation,
+        status,
+        ",".join(map(str, numbers)) or "-",
+        http_status,
+        duration_ms,
     )
 
 
@@ -139,26 +149,38 @@ class RestTwins:
     def __call__(self, request: Request) -> Response:
         if request.method != "POST":
             response = json_response(
-                {"error": "invalid_request", "error_description": f"{request.method} is not allowed: POST a form"}, 405
+                {
+                    "error": "invalid_request",
+                    "error_description": f"{request.method} is not allowed: POST a form",
+                },
+                405,
             )
             response.headers["Allow"] = "POST"
             return response
         if (request.mimetype or "").lower() != FORM:
             got = request.content_type or "(none)"
             return json_response(
-                {"error": "invalid_request", "error_description": f"Content-Type must be {FORM}, not {got}"}, 415
+                {"error": "invalid_request", "error_description": f"Content-Type must be {FORM}, not {got}"},
+                415,
             )
         try:
             form = request.form
         except RequestEntityTooLarge:
-            return json_response({"error": "invalid_request", "error_description": "request body too large"}, 413)
+            return json_response(
+                {"error": "invalid_request", "error_description": "request body too large"}, 413
+            )
         if request.path.lower() == TOKEN_PATH:
             return self._call(request, form, ACQUIRE, TOKEN_FIELDS, "oauth2token", self._acquire)
         return self._call(request, form, REVOKE, REVOKE_FIELDS, "oauth2revoketoken", self._revoke)
 
     def _call(
-        self, request: Request, form: Any, context: str, spec: tuple[tuple[str, str, str], ...],
-        operation: str, run: Callable[[dict[str, str | None]], dict[str, Any]],
+        self,
+        request: Request,
+        form: Any,
+        context: str,
+        spec: tuple[tuple[str, str, str], ...],
+        operation: str,
+        run: Callable[[dict[str, str | None]], dict[str, Any]],
     ) -> Response:
         started = time.perf_counter()
         values: dict[str, str | None] = {attr: form.get(name) for name, attr, _ in spec}
@@ -175,7 +197,9 @@ class RestTwins:
             if improper:
                 order = [wire for *_, wire in spec]
                 names = ", ".join(sorted(set(improper), key=order.index))
-                raise OAuthError(errors.OAUTH_INVALID_REQUEST, {"Context": context, "Missing": "", "Improper": names})
+                raise OAuthError(
+                    errors.OAUTH_INVALID_REQUEST, {"Context": context, "Missing": "", "Improper": names}
+                )
             body, status = run(values), 200
             numbers: tuple[int, ...] = ()
         except OAuthError as exc:
@@ -184,7 +208,9 @@ class RestTwins:
         response = json_response(body, status)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="fakeprojector"'
-        journal_call(self.store, self.journal, operation, "Fail" if numbers else "Ok", numbers, fields, started, status)
+        journal_call(
+            self.store, self.journal, operation, "Fail" if numbers else "Ok", numbers, fields, started, status
+        )
         return response
 
     def _acquire(self, values: dict[str, str | None]) -> dict[str, Any]:

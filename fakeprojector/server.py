@@ -78,7 +78,9 @@ class FakeProjector:
         server = serving.serve(self.host, self._port, self.app)
         self._server = server
         self.store.base_url = self.base_url
-        self._thread = threading.Thread(target=server.serve_forever, name=f"fakeprojector:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, name=f"fakeprojector:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -175,7 +177,13 @@ class FakeProjector:
         """Issue a refresh token for ``client_id`` as if the user had consented earlier."""
         return self.store.add_refresh_token(client_id, account, token, revoked, expires_in_seconds)
 
-    def add_access_token(self, client_id: str, refresh_token: str | None = None, account: str | None = None, token: str | None = None) -> AccessToken:
+    def add_access_token(
+        self,
+        client_id: str,
+        refresh_token: str | None = None,
+        account: str | None = None,
+        token: str | None = None,
+    ) -> AccessToken:
         return self.store.add_access_token(client_id, refresh_token, account, token)
 
     def issue_authorization_code(
@@ -203,7 +211,9 @@ class FakeProjector:
     # --- fault injection (fakeprojector.faults; the admin API's /faults) -------------
     #: ``self.faults`` is the :class:`~fakeprojector.faults.FaultInjector`; it reads like
     #: a list of the active faults (``list(fp.faults)``, ``len(fp.faults)``).
-    def add_fault(self, kind: str, operation: str | None = None, times: int | None = None, **params: Any) -> Fault:
+    def add_fault(
+        self, kind: str, operation: str | None = None, times: int | None = None, **params: Any
+    ) -> Fault:
         """Make the next ``times`` calls of ``operation`` (all when ``None``; ``times=None``:
         until cleared) misbehave: ``kind`` is ``delay`` (``delay_ms``, ``delay_max_ms``),
         ``http_status`` (``status``, ``body`` ``empty``/``html``), ``soap_fault``
@@ -225,11 +235,15 @@ class FakeProjector:
         """The journal of SOAP calls, oldest first."""
         return self.journal.entries()
 
-    def calls(self, operation: str | None = None, status: str | None = None, **fields: Any) -> list[JournalEntry]:
+    def calls(
+        self, operation: str | None = None, status: str | None = None, **fields: Any
+    ) -> list[JournalEntry]:
         """Journal entries of ``operation`` whose fields match (``token=``, ``client_id=``...)."""
         return assertions.matching(self.requests, operation, status, **fields)
 
-    def assert_called(self, operation: str, count: int | None = None, status: str | None = None, **fields: Any) -> list[JournalEntry]:
+    def assert_called(
+        self, operation: str, count: int | None = None, status: str | None = None, **fields: Any
+    ) -> list[JournalEntry]:
         """Assert calls were made (``count``: exactly that many); the failure lists the calls made."""
         return assertions.assert_called(self.requests, operation, count, status, **fields)
 
@@ -238,7 +252,9 @@ class FakeProjector:
         found = assertions.assert_called(self.requests, "PwsRevokeOauth2RefreshToken", count, token=token)
         state = self.token_state(token)
         if state == "active":
-            raise AssertionError(f"{token[:8]}... was sent to PwsRevokeOauth2RefreshToken but is still active (another client's token?)")
+            raise AssertionError(
+                f"{token[:8]}... was sent to PwsRevokeOauth2RefreshToken but is still active (another client's token?)"
+            )
         return found[-1]
 
     def check(self) -> None:
@@ -246,4 +262,6 @@ class FakeProjector:
         if self.app.errors:
             errors = list(self.app.errors)
             self.app.errors.clear()
-            raise ServerError(f"{len(errors)} request(s) failed inside fakeprojector: {errors[0]!r}") from errors[0]
+            raise ServerError(
+                f"{len(errors)} request(s) failed inside fakeprojector: {errors[0]!r}"
+            ) from errors[0]

@@ -52,7 +52,9 @@ class Store:
         self.base_url: str | None = None
         self.fixtures: Fixtures = load_fixtures(fixtures)
         if settings:
-            self.fixtures = dataclasses.replace(self.fixtures, settings=_with(self.fixtures.settings, settings))
+            self.fixtures = dataclasses.replace(
+                self.fixtures, settings=_with(self.fixtures.settings, settings)
+            )
         self.reset()
 
     # --- lifecycle -----------------------------------------------------------------
@@ -322,9 +324,7 @@ class Store:
                     _state(t, now) == "active" for t in self.refresh_tokens.values()
                 ),
                 "access_tokens": len(self.access_tokens),
-                "access_tokens_active": sum(
-                    _state(t, now) == "active" for t in self.access_tokens.values()
-                ),
+                "access_tokens_active": sum(_state(t, now) == "active" for t in self.access_tokens.values()),
             }
 
 

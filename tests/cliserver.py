@@ -87,12 +87,16 @@ class CliServer:
         Path(self._stderr.name).unlink(missing_ok=True)
 
     # --- the admin API --------------------------------------------------------------
-    def admin(self, method: str, path: str, body: Any = None, *, token: str | None = None, raw: bytes | None = None) -> tuple[int, Any, dict[str, str]]:
+    def admin(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None, raw: bytes | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
         """``(status, parsed JSON, headers)`` of an admin call; 4xx/5xx do not raise."""
         return http_json(method, self.admin_url + path, body, token=token, raw=raw)
 
 
-def http_json(method: str, url: str, body: Any = None, *, token: str | None = None, raw: bytes | None = None) -> tuple[int, Any, dict[str, str]]:
+def http_json(
+    method: str, url: str, body: Any = None, *, token: str | None = None, raw: bytes | None = None
+) -> tuple[int, Any, dict[str, str]]:
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     request = urllib.request.Request(url, data=data, method=method)
     if data is not None:

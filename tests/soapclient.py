@@ -28,7 +28,9 @@ SAMPLE_SECRET = "r6tuVhR3ol1BFFVfy3Oe-J8VoH0KpkgLVqAMi-IIgvd_Lr613IEYcXhKAea8eLt
 SAMPLE_TOKEN = "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"
 
 
-def envelope(operation: str, fields: list[tuple[str, Any]] | dict[str, Any], *, nil: tuple[str, ...] = ()) -> bytes:
+def envelope(
+    operation: str, fields: list[tuple[str, Any]] | dict[str, Any], *, nil: tuple[str, ...] = ()
+) -> bytes:
     """A request as the vendor's samples write it; ``fields`` in the given order."""
     items = list(fields.items()) if isinstance(fields, dict) else list(fields)
     parts = []
@@ -76,7 +78,12 @@ class Answer:
     def messages(self) -> list[dict[str, str | None]]:
         out = []
         for m in self.result().findall(f"{{{COM}}}Messages/{{{SHR}}}PwsMessage"):
-            out.append({etree.QName(c).localname: (None if c.get(f"{{{XSI}}}nil") == "true" else c.text or "") for c in m})
+            out.append(
+                {
+                    etree.QName(c).localname: (None if c.get(f"{{{XSI}}}nil") == "true" else c.text or "")
+                    for c in m
+                }
+            )
         return out
 
     def fault(self) -> tuple[str, str]:
@@ -86,7 +93,15 @@ class Answer:
         return code, text or ""
 
 
-def post(url: str, body: bytes, *, action: str | None = None, headers: dict[str, str] | None = None, method: str = "POST", timeout: float = 10) -> Answer:
+def post(
+    url: str,
+    body: bytes,
+    *,
+    action: str | None = None,
+    headers: dict[str, str] | None = None,
+    method: str = "POST",
+    timeout: float = 10,
+) -> Answer:
     """POST raw bytes; ``action`` is an operation name (sent quoted) or a literal header."""
     parsed = urllib.parse.urlsplit(url)
     # https for a real endpoint (the contract suite with --projector-url); http for the fake
@@ -106,10 +121,18 @@ def post(url: str, body: bytes, *, action: str | None = None, headers: dict[str,
 
 
 def call(url: str, operation: str, fields: list[tuple[str, Any]] | dict[str, Any], **kw: Any) -> Answer:
-    return post(url, envelope(operation, fields, nil=kw.pop("nil", ())), action=kw.pop("action", operation), **kw)
+    return post(
+        url, envelope(operation, fields, nil=kw.pop("nil", ())), action=kw.pop("action", operation), **kw
+    )
 
 
-def revoke(url: str, token: str | None = SAMPLE_TOKEN, client_id: str | None = SAMPLE_CLIENT, secret: str | None = SAMPLE_SECRET, **extra: Any) -> Answer:
+def revoke(
+    url: str,
+    token: str | None = SAMPLE_TOKEN,
+    client_id: str | None = SAMPLE_CLIENT,
+    secret: str | None = SAMPLE_SECRET,
+    **extra: Any,
+) -> Answer:
     fields: list[tuple[str, Any]] = []
     if "RequestId" in extra:
         fields.append(("RequestId", extra.pop("RequestId")))
@@ -121,10 +144,22 @@ def revoke(url: str, token: str | None = SAMPLE_TOKEN, client_id: str | None = S
     return call(url, "PwsRevokeOauth2RefreshToken", fields, **extra)
 
 
-ACQUIRE_ORDER = ("RequestId", "SessionTicket", "ClientIdentifier", "ClientSecret", "Code", "CodeVerifier", "GrantType", "RedirectUri", "RefreshToken")
+ACQUIRE_ORDER = (
+    "RequestId",
+    "SessionTicket",
+    "ClientIdentifier",
+    "ClientSecret",
+    "Code",
+    "CodeVerifier",
+    "GrantType",
+    "RedirectUri",
+    "RefreshToken",
+)
 
 
-def acquire(url: str, client_id: str | None = SAMPLE_CLIENT, secret: str | None = SAMPLE_SECRET, **fields: Any) -> Answer:
+def acquire(
+    url: str, client_id: str | None = SAMPLE_CLIENT, secret: str | None = SAMPLE_SECRET, **fields: Any
+) -> Answer:
     kw = {k: fields.pop(k) for k in ("action", "nil", "headers") if k in fields}
     values = {"ClientIdentifier": client_id, "ClientSecret": secret, **fields}
     ordered = [(name, values[name]) for name in ACQUIRE_ORDER if name in values]

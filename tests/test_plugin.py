@@ -66,13 +66,20 @@ def test_assertion_failure_lists_the_calls_made(project):
     )
     result = project.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*expected exactly 1 PwsRevokeOauth2RefreshToken call(s) with token='ExpectedToken_0123456789', found 0*",
-                                 "*PwsRevokeOauth2RefreshToken status=Ok*SomeOtherTokenOfTheRightForm_123*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*expected exactly 1 PwsRevokeOauth2RefreshToken call(s) with token='ExpectedToken_0123456789', found 0*",
+            "*PwsRevokeOauth2RefreshToken status=Ok*SomeOtherTokenOfTheRightForm_123*",
+        ]
+    )
     assert SECRET not in result.stdout.str()
 
 
 def _fixtures_file(project, name="my.json", token="MyOwnRefreshToken_000000000001"):  # noqa: S107 - test data
-    doc = {"clients": [{"client_id": CID, "client_secret": "mine"}], "refresh_tokens": [{"token": token, "client_id": CID}]}
+    doc = {
+        "clients": [{"client_id": CID, "client_secret": "mine"}],
+        "refresh_tokens": [{"token": token, "client_id": CID}],
+    }
     path = project.path / name
     path.write_text(json.dumps(doc))
     return path
@@ -100,7 +107,9 @@ def test_option_ini_and_marker_choose_fixtures(project):
             assert not fake_projector.settings.rotate_refresh_tokens
         """
     )
-    project.runpytest("-p", "no:cacheprovider", "--fake-projector-fixtures", "my.json").assert_outcomes(passed=3)
+    project.runpytest("-p", "no:cacheprovider", "--fake-projector-fixtures", "my.json").assert_outcomes(
+        passed=3
+    )
     project.makeini("[pytest]\nfake_projector_fixtures = my.json\n")
     project.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
 

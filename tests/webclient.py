@@ -24,7 +24,11 @@ class Reply:
 
     @property
     def json(self) -> Any:
-        assert self.headers.get("content-type", "").startswith("application/json"), (self.status, self.headers, self.body)
+        assert self.headers.get("content-type", "").startswith("application/json"), (
+            self.status,
+            self.headers,
+            self.body,
+        )
         return json.loads(self.body)
 
     @property
@@ -39,7 +43,9 @@ class Reply:
         """The query of the ``Location`` this answer redirects to (one value per name)."""
         assert self.status in (301, 302, 303, 307), (self.status, self.body[:300])
         assert self.location
-        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.location).query, keep_blank_values=True))
+        return dict(
+            urllib.parse.parse_qsl(urllib.parse.urlsplit(self.location).query, keep_blank_values=True)
+        )
 
     def hidden(self, name: str) -> str:
         """The value of a hidden input of the page."""
@@ -49,8 +55,13 @@ class Reply:
 
 
 def request(
-    method: str, url: str, *, form: dict[str, Any] | list[tuple[str, Any]] | None = None,
-    headers: dict[str, str] | None = None, body: bytes | None = None, timeout: float = 10,
+    method: str,
+    url: str,
+    *,
+    form: dict[str, Any] | list[tuple[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 10,
 ) -> Reply:
     parts = urllib.parse.urlsplit(url)
     conn_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection

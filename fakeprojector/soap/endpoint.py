@@ -69,7 +69,7 @@ class _Context(MethodContext):
                     manager.fire_event(event, self, *args, **kwargs)
 
 
-class SoapEndpoint(ServerBase):  # type: ignore[misc]
+class SoapEndpoint(ServerBase):
     """A spyne Application plus its WSDL, answering one request at a time (thread-safe)."""
 
     transport = "http://schemas.xmlsoap.org/soap/http"
@@ -90,7 +90,9 @@ class SoapEndpoint(ServerBase):  # type: ignore[misc]
         """The WSDL with ``url`` as the service address (built per URL, then cached)."""
         return self._wsdl.document(url)
 
-    def handle(self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = False) -> SoapAnswer:
+    def handle(
+        self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = False
+    ) -> SoapAnswer:
         ctx = _Context(self, MethodContext.SERVER)
         ctx.transport = _Transport(ctx, soap_action, strict_action)
         ctx.in_string = [body]

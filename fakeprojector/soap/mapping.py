@@ -60,7 +60,7 @@ class Udc:
     unexpected: list[BaseException] = field(default_factory=list)
 
 
-class PwsFaultError(Fault):  # type: ignore[misc]
+class PwsFaultError(Fault):
     """An error answered as a SOAP Fault with a ``PwsFault`` detail (HTTP 500) [doc].
 
     Used for OAuth errors in the ``fault`` error style [choice] and for injected faults
@@ -101,7 +101,9 @@ def call(ctx: Any, operation: str, service_request: Any) -> Any:
     summary = udc.summary
     summary.operation = operation
     summary.request_id = request.request_id
-    summary.fields = {k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in wire_fields.items() if v is not None}
+    summary.fields = {
+        k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in wire_fields.items() if v is not None
+    }
     result_cls = RESULT_TYPES[operation]
     base: dict[str, Any] = {"ResponseId": request.request_id or 0}
     try:
@@ -144,10 +146,16 @@ def _outcome_names(outcome_type: type) -> tuple[tuple[str, str], ...]:
 @cache
 def _result_defaults(cls: Any) -> dict[str, Any]:
     """A failed result's own members: strings nil, ints ``0`` [wcf]."""
-    return {name: (0 if _is_int(t) else None) for name, t in cls._type_info.items() if name not in ("Messages", "ResponseId", "Status", "ServerTimestampUtc")}
+    return {
+        name: (0 if _is_int(t) else None)
+        for name, t in cls._type_info.items()
+        if name not in ("Messages", "ResponseId", "Status", "ServerTimestampUtc")
+    }
 
 
-def _result(cls: Any, store: Store, base: dict[str, Any], status: str, messages: list[Any], values: dict[str, Any]) -> Any:
+def _result(
+    cls: Any, store: Store, base: dict[str, Any], status: str, messages: list[Any], values: dict[str, Any]
+) -> Any:
     """A result with every member set: on failure strings nil and ints 0 [wcf]."""
     state = dict(_result_defaults(cls))
     state.update(values)

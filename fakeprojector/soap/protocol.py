@@ -22,7 +22,7 @@ from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES, PwsFault
 from fakeprojector.soap.service import IMPLEMENTED
 
 
-class WireFault(Fault):  # type: ignore[misc]
+class WireFault(Fault):
     """A :class:`~fakeprojector.soap.wire.WireError` travelling through spyne's pipeline."""
 
     def __init__(self, error: wire.WireError) -> None:
@@ -48,7 +48,9 @@ def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> s
         if operation is None:
             name = action[len(ACTION_PREFIX) :] if action.startswith(ACTION_PREFIX) else ""
             if _looks_like_vendor_operation(name):
-                raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED))
+                raise wire.WireError(
+                    errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED)
+                )
             raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action=action)
         expected = f"{{{NS_SERVICE}}}{operation}"
         if body_tag != expected:
@@ -95,7 +97,7 @@ class _ProtocolContext(ProtocolContext):
         return sub
 
 
-class WcfSoap11(Soap11):  # type: ignore[misc]
+class WcfSoap11(Soap11):
     """SOAP 1.1 in, WCF-identical bytes out."""
 
     def get_context(self, parent: Any, transport: Any) -> _ProtocolContext:

@@ -28,7 +28,7 @@ def _rpc(operation: str) -> Any:
     )
 
 
-class PwsProjectorServices(ServiceBase):  # type: ignore[misc]
+class PwsProjectorServices(ServiceBase):
     """The OAuth2 operations of Projector's ``IPwsProjectorServices`` [doc]."""
 
     __service_name__ = SERVICE_NAME

@@ -44,7 +44,7 @@ class WireError(Exception):
         self.entry, self.status, self.params = entry, status, params
 
 
-class _NoExternalResources(etree.Resolver):  # type: ignore[misc]
+class _NoExternalResources(etree.Resolver):
     """Resolves every external DTD subset or entity to nothing, so nothing is opened.
 
     ``load_dtd=False`` and ``no_network`` do not stop libxml2 from reading a *local*
@@ -85,7 +85,9 @@ def parse_envelope(body: bytes) -> etree._Element:
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
-        raise WireError(errors.CLIENT_MALFORMED, detail=f"The request is not well-formed XML: {exc.msg}") from None
+        raise WireError(
+            errors.CLIENT_MALFORMED, detail=f"The request is not well-formed XML: {exc.msg}"
+        ) from None
     except (ValueError, LookupError) as exc:
         raise WireError(errors.CLIENT_MALFORMED, detail=f"The request cannot be decoded: {exc}") from None
     docinfo = root.getroottree().docinfo
@@ -141,7 +143,9 @@ def members(cls: Any) -> tuple[_Member, ...]:
         own_names = [n for n in own_names if n not in parent._type_info]
     ns = cls.get_namespace()
     own = tuple(
-        _Member(n, ns, cls._type_info[n], bool(cls._type_info[n].Attributes.nillable), _kind(cls._type_info[n]))
+        _Member(
+            n, ns, cls._type_info[n], bool(cls._type_info[n].Attributes.nillable), _kind(cls._type_info[n])
+        )
         for n in own_names
     )
     return inherited + own
@@ -264,13 +268,23 @@ class _Scope:
 Writer = Callable[[list[str], Any], None]
 
 
-def _write(out: list[str], name: str, ns: str, kind: str, typ: Any, value: Any, scope: _Scope, root: bool = False) -> None:
+def _write(
+    out: list[str], name: str, ns: str, kind: str, typ: Any, value: Any, scope: _Scope, root: bool = False
+) -> None:
     """Append element ``name`` holding ``value`` (a member of kind ``kind``, type ``typ``) to ``out``."""
     _writer(name, ns, kind, typ, scope.default, tuple(sorted(scope.prefixes.items())), root)(out, value)
 
 
 @cache
-def _writer(name: str, ns: str, kind: str, typ: Any, default: str | None, prefixes: tuple[tuple[str, str], ...], root: bool) -> Writer:
+def _writer(
+    name: str,
+    ns: str,
+    kind: str,
+    typ: Any,
+    default: str | None,
+    prefixes: tuple[tuple[str, str], ...],
+    root: bool,
+) -> Writer:
     """The writer of one element in one namespace scope, made once per shape [choice: speed].
 
     Tags, namespace declarations and prefixes depend only on the types and the enclosing
@@ -355,11 +369,19 @@ def render_result(operation: str, result_cls: Any, result: Any) -> bytes:
 @cache
 def _result_writer(operation: str, result_cls: Any) -> tuple[str, Writer, str]:
     """The envelope around ``<Op>Result`` and its writer, made once per operation."""
-    write = _writer(f"{operation}Result", NS_SERVICE, "complex", result_cls, NS_SERVICE, ((NS_SOAP_ENV, "s"),), True)
-    return f'{_ENV_OPEN}<{operation}Response xmlns="{NS_SERVICE}">', write, f"</{operation}Response>{_ENV_CLOSE}"
+    write = _writer(
+        f"{operation}Result", NS_SERVICE, "complex", result_cls, NS_SERVICE, ((NS_SOAP_ENV, "s"),), True
+    )
+    return (
+        f'{_ENV_OPEN}<{operation}Response xmlns="{NS_SERVICE}">',
+        write,
+        f"</{operation}Response>{_ENV_CLOSE}",
+    )
 
 
-def render_fault(entry: errors.FaultEntry, params: dict[str, str], detail: tuple[Any, Any] | None = None) -> bytes:
+def render_fault(
+    entry: errors.FaultEntry, params: dict[str, str], detail: tuple[Any, Any] | None = None
+) -> bytes:
     """A SOAP 1.1 Fault as WCF writes it; ``detail`` is ``(spyne class, value)``."""
     if entry.code_ns:
         code = f'<faultcode xmlns:a="{entry.code_ns}">a:{entry.code}</faultcode>'
@@ -370,7 +392,16 @@ def render_fault(entry: errors.FaultEntry, params: dict[str, str], detail: tuple
     if detail is not None:
         cls, value = detail
         out.append("<detail>")
-        _write(out, cls.get_type_name(), cls.get_namespace(), "complex", cls, value, _Scope(None, {NS_SOAP_ENV: "s"}), root=True)
+        _write(
+            out,
+            cls.get_type_name(),
+            cls.get_namespace(),
+            "complex",
+            cls,
+            value,
+            _Scope(None, {NS_SOAP_ENV: "s"}),
+            root=True,
+        )
         out.append("</detail>")
     out.append("</s:Fault>")
     out.append(_ENV_CLOSE)

@@ -32,7 +32,7 @@ def _s(tag: str) -> str:
     return f"{{{SOAP_BINDING}}}{tag}"
 
 
-class WcfWsdl11(Wsdl11):  # type: ignore[misc]
+class WcfWsdl11(Wsdl11):
     """spyne's WSDL 1.1 generator with WCF's binding, action and message names."""
 
     def __init__(self, interface: Any) -> None:
@@ -64,7 +64,11 @@ def _to_wcf(root: etree._Element) -> None:
     renames: dict[str, str] = {}
     for message in root.findall(_w("message")):
         name = message.get("name", "")
-        wcf = f"{PORT_TYPE}_{name[: -len('Response')]}_OutputMessage" if name.endswith("Response") else f"{PORT_TYPE}_{name}_InputMessage"
+        wcf = (
+            f"{PORT_TYPE}_{name[: -len('Response')]}_OutputMessage"
+            if name.endswith("Response")
+            else f"{PORT_TYPE}_{name}_InputMessage"
+        )
         renames[name] = wcf
         message.set("name", wcf)
         for part in message.findall(_w("part")):
@@ -83,7 +87,10 @@ def _to_wcf(root: etree._Element) -> None:
             msg = io.get("message", "").split(":", 1)[-1]
             io.set("message", f"{tns_prefix}:{renames.get(msg, msg)}")
         etree.SubElement(
-            op, _w("fault"), name="PwsFaultFault", message=f"{tns_prefix}:{PORT_TYPE}_{name}_PwsFaultFault_FaultMessage"
+            op,
+            _w("fault"),
+            name="PwsFaultFault",
+            message=f"{tns_prefix}:{PORT_TYPE}_{name}_PwsFaultFault_FaultMessage",
         )
     for binding in root.iterfind(_w("binding")):
         for soap_binding in binding.iterfind(_s("binding")):

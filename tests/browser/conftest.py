@@ -20,13 +20,23 @@ import pytest
 #: The flags the machine notes prescribe: headless, no sandbox (root in CI), and nothing
 #: that reaches out to Google's hosts from a closed network.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("FAKEPROJECTOR_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("FAKEPROJECTOR_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -74,7 +84,9 @@ class ClientApp:
                     self.send_error(404)
                     return
                 app.received.append(dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True)))
-                body = b"<!DOCTYPE html><title>client app</title><h1 id='done'>Client app got the callback</h1>"
+                body = (
+                    b"<!DOCTYPE html><title>client app</title><h1 id='done'>Client app got the callback</h1>"
+                )
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))

@@ -15,12 +15,16 @@ CALLBACK = "http://127.0.0.1:8765/callback"  # registered for the vendor sample 
 def test_serve_auto_approve_then_exchange_over_rest():
     srv = CliServer("--log-level", "warning", "--auto-approve")
     try:
-        query = urllib.parse.urlencode({"response_type": "code", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK, "state": "cli"})
+        query = urllib.parse.urlencode(
+            {"response_type": "code", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK, "state": "cli"}
+        )
         reply = request("GET", f"{srv.base_url}/oauth2authorize/SAMPLE?{query}")
         params = reply.redirect_params()
         assert reply.location.startswith(CALLBACK + "?")
         assert params["state"] == "cli"
-        answer = acquire(srv.url, SAMPLE_CLIENT, SAMPLE_SECRET, GrantType="code", Code=params["code"], RedirectUri=CALLBACK)
+        answer = acquire(
+            srv.url, SAMPLE_CLIENT, SAMPLE_SECRET, GrantType="code", Code=params["code"], RedirectUri=CALLBACK
+        )
         assert answer.status_text == "Ok", answer.body
     finally:
         srv.cleanup()
@@ -29,7 +33,9 @@ def test_serve_auto_approve_then_exchange_over_rest():
 def test_serve_without_auto_approve_shows_the_sign_in_form():
     srv = CliServer("--log-level", "warning")
     try:
-        query = urllib.parse.urlencode({"response_type": "code", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK})
+        query = urllib.parse.urlencode(
+            {"response_type": "code", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}
+        )
         reply = request("GET", f"{srv.base_url}/oauth2authorize/SAMPLE?{query}")
         assert reply.status == 200
         assert 'name="form_token"' in reply.text

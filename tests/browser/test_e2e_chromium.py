@@ -18,7 +18,13 @@ USER, PASSWORD, ACCOUNT = "sample.user", "sample-password", "SAMPLE"
 
 
 def authorize_url(fp, client_id: str, redirect_uri: str, **extra: str) -> str:
-    query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": "read", **extra}
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": "read",
+        **extra,
+    }
     return f"{fp.base_url}/oauth2authorize/{ACCOUNT}?{urllib.parse.urlencode(query)}"
 
 
@@ -42,7 +48,14 @@ def test_sign_in_approve_exchange_revoke_and_see_it_on_the_dashboard(fake_projec
     assert received["state"] == state
     code = received["code"]
 
-    answer = acquire(fp.url, client.client_id, client.client_secret, GrantType="code", Code=code, RedirectUri=client_app.url)
+    answer = acquire(
+        fp.url,
+        client.client_id,
+        client.client_secret,
+        GrantType="code",
+        Code=code,
+        RedirectUri=client_app.url,
+    )
     assert answer.status_text == "Ok", answer.body
     refresh_token = answer.field("RefreshToken")
     assert fp.token_state(refresh_token) == "active"
@@ -62,7 +75,9 @@ def test_sign_in_approve_exchange_revoke_and_see_it_on_the_dashboard(fake_projec
 
 def test_the_dashboard_refreshes_itself(fake_projector, page):
     fp = fake_projector
-    page.goto(fp.base_url + "/_fakeprojector/?refresh=1")  # a browser's Accept: the dashboard, not the JSON index
+    page.goto(
+        fp.base_url + "/_fakeprojector/?refresh=1"
+    )  # a browser's Accept: the dashboard, not the JSON index
     assert page.locator("#journal tr.call").count() == 0
     revoke(fp.url)  # the vendor's sample revoke, from outside the browser
     page.locator('#journal tr.call[data-operation="PwsRevokeOauth2RefreshToken"]').wait_for()
@@ -108,12 +123,18 @@ def test_pkce_s256_through_the_browser(fake_projector, page, client_app):
     client = fp.add_client(redirect_uris=[client_app.url])
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    page.goto(authorize_url(fp, client.client_id, client_app.url, code_challenge=challenge, code_challenge_method="S256"))
+    page.goto(
+        authorize_url(
+            fp, client.client_id, client_app.url, code_challenge=challenge, code_challenge_method="S256"
+        )
+    )
     sign_in(page)
     page.wait_for_url(client_app.url + "?*")
     code = client_app.received[0]["code"]
     fields = {"GrantType": "code", "Code": code, "RedirectUri": client_app.url}
-    wrong = acquire(fp.url, client.client_id, client.client_secret, CodeVerifier=secrets.token_urlsafe(48), **fields)
+    wrong = acquire(
+        fp.url, client.client_id, client.client_secret, CodeVerifier=secrets.token_urlsafe(48), **fields
+    )
     assert wrong.messages()[0]["ErrorNumber"] == "50631"
     ok = acquire(fp.url, client.client_id, client.client_secret, CodeVerifier=verifier, **fields)
     assert ok.status_text == "Ok", ok.body

@@ -27,8 +27,16 @@ pytestmark = pytest.mark.fake_only
 
 
 def _authorize_url(target, account="SAMPLE", **params) -> str:
-    query = {"response_type": "code", "client_id": target.client_id, "redirect_uri": REDIRECT_URI, "state": "st-1", **params}
-    return f"{target.base_url}/oauth2authorize/{account}?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
+    query = {
+        "response_type": "code",
+        "client_id": target.client_id,
+        "redirect_uri": REDIRECT_URI,
+        "state": "st-1",
+        **params,
+    }
+    return f"{target.base_url}/oauth2authorize/{account}?" + urllib.parse.urlencode(
+        {k: v for k, v in query.items() if v is not None}
+    )
 
 
 def _assert_refused(reply: Reply) -> None:
@@ -47,7 +55,14 @@ def test_auto_approve_redirects_with_code_and_state(target, fake):
     assert reply.location.startswith(REDIRECT_URI + "?")
     params = reply.redirect_params()
     assert params["state"] == "xyz/=&"
-    answer = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=params["code"], RedirectUri=REDIRECT_URI)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=params["code"],
+        RedirectUri=REDIRECT_URI,
+    )
     assert_ok(answer, ACQUIRE)
 
 
@@ -75,7 +90,15 @@ def test_auto_approve_is_off_by_default_and_then_shows_the_form(target, fake):
         {"redirect_uri": REDIRECT_URI + "/"},  # exact match only (RFC 6749 §3.1.2.3)
         {"redirect_uri": OTHER_REDIRECT_URI},  # registered, but for another client
     ],
-    ids=["no-client", "unknown-client", "bad-client", "no-redirect", "unregistered", "near-miss", "other-clients"],
+    ids=[
+        "no-client",
+        "unknown-client",
+        "bad-client",
+        "no-redirect",
+        "unregistered",
+        "near-miss",
+        "other-clients",
+    ],
 )
 def test_untrusted_client_or_redirect_gets_an_error_page(target, fake, params):
     fake.configure(auto_approve=True)  # even then
@@ -100,7 +123,14 @@ def test_a_client_without_registered_uris_gets_no_redirect(target, fake):
         ({"code_challenge": "too-short"}, "invalid_request"),
         ({"account": "NOSUCHACCOUNT"}, "invalid_request"),
     ],
-    ids=["no-response-type", "token-response-type", "method-without-challenge", "bad-method", "bad-challenge", "unknown-account"],
+    ids=[
+        "no-response-type",
+        "token-response-type",
+        "method-without-challenge",
+        "bad-method",
+        "bad-challenge",
+        "unknown-account",
+    ],
 )
 def test_bad_parameters_go_back_to_the_client_with_an_error(target, fake, params, error):
     fake.configure(auto_approve=True)
@@ -126,10 +156,27 @@ def test_a_repeated_parameter_is_invalid_request(target, fake):
 def test_the_code_carries_the_challenge(target, fake, method):
     fake.configure(auto_approve=True)
     challenge = s256(PKCE_VERIFIER) if method == "S256" else PKCE_VERIFIER
-    code = request("GET", _authorize_url(target, code_challenge=challenge, code_challenge_method=method)).redirect_params()["code"]
-    missing = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=code, RedirectUri=REDIRECT_URI)
+    code = request(
+        "GET", _authorize_url(target, code_challenge=challenge, code_challenge_method=method)
+    ).redirect_params()["code"]
+    missing = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=code,
+        RedirectUri=REDIRECT_URI,
+    )
     assert missing.messages()[0]["ErrorNumber"] == "50631"
-    ok = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=code, RedirectUri=REDIRECT_URI, CodeVerifier=PKCE_VERIFIER)
+    ok = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=code,
+        RedirectUri=REDIRECT_URI,
+        CodeVerifier=PKCE_VERIFIER,
+    )
     assert_ok(ok, ACQUIRE)
 
 
@@ -144,14 +191,20 @@ def test_the_form_needs_its_token_and_its_browser(target, fake):
     token = page.hidden("form_token")
     post_url = target.base_url + "/oauth2authorize/SAMPLE"
     # no cookie (a cross-site post would carry none): refused, and the form is used up
-    _assert_refused(post_form(post_url, {"form_token": token, "decision": "deny"}, headers={"Accept": "text/html"}))
+    _assert_refused(
+        post_form(post_url, {"form_token": token, "decision": "deny"}, headers={"Accept": "text/html"})
+    )
     _assert_refused(browser.post(post_url, {"form_token": token, "decision": "deny"}))
     # a forged token with the right cookie: refused
     _assert_refused(browser.post(post_url, {"form_token": "forged", "decision": "deny"}))
     # a fresh form, used once: the deny goes back to the client; a replay does not
     token = browser.get(_authorize_url(target)).hidden("form_token")
     denied = browser.post(post_url, {"form_token": token, "decision": "deny"})
-    assert denied.redirect_params() == {"error": "access_denied", "error_description": "the user denied access", "state": "st-1"}
+    assert denied.redirect_params() == {
+        "error": "access_denied",
+        "error_description": "the user denied access",
+        "state": "st-1",
+    }
     _assert_refused(browser.post(post_url, {"form_token": token, "decision": "deny"}))
 
 
@@ -161,7 +214,12 @@ def test_posted_parameters_cannot_change_the_request(target, fake):
     token = browser.get(_authorize_url(target)).hidden("form_token")
     reply = browser.post(
         target.base_url + "/oauth2authorize/SAMPLE",
-        {"form_token": token, "decision": "deny", "redirect_uri": "https://evil.example/cb", "client_id": OTHER_CLIENT_ID},
+        {
+            "form_token": token,
+            "decision": "deny",
+            "redirect_uri": "https://evil.example/cb",
+            "client_id": OTHER_CLIENT_ID,
+        },
     )
     assert reply.location.startswith(REDIRECT_URI + "?")
 
@@ -170,9 +228,13 @@ def test_posted_parameters_cannot_change_the_request(target, fake):
 def test_a_form_of_a_client_removed_by_reset_is_refused(target, fake):
     client = fake.add_client(redirect_uris=["https://app.example/cb"])
     browser = Browserish()
-    token = browser.get(_authorize_url(target, client_id=client.client_id, redirect_uri="https://app.example/cb")).hidden("form_token")
+    token = browser.get(
+        _authorize_url(target, client_id=client.client_id, redirect_uri="https://app.example/cb")
+    ).hidden("form_token")
     fake.reset()
-    _assert_refused(browser.post(target.base_url + "/oauth2authorize/SAMPLE", {"form_token": token, "decision": "deny"}))
+    _assert_refused(
+        browser.post(target.base_url + "/oauth2authorize/SAMPLE", {"form_token": token, "decision": "deny"})
+    )
 
 
 # --- the dashboard ------------------------------------------------------------------------------
@@ -180,7 +242,14 @@ def test_a_form_of_a_client_removed_by_reset_is_refused(target, fake):
 def test_dashboard_shows_states_by_prefix_and_no_secret(target, fake, refresh_token):
     fake.configure(auto_approve=True)
     code = request("GET", _authorize_url(target)).redirect_params()["code"]
-    answer = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=code, RedirectUri=REDIRECT_URI)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=code,
+        RedirectUri=REDIRECT_URI,
+    )
     issued = assert_ok(answer, ACQUIRE)
     assert_ok(revoke(target.url, refresh_token, target.client_id, target.client_secret), REVOKE)
     page = request("GET", target.base_url + "/_fakeprojector/dashboard")
@@ -227,16 +296,31 @@ def test_sign_in_as_a_fixture_user_of_the_account(fake_projector):
     base = fake_projector.base_url
     cid = fake_projector.clients()[0].client_id
     url = f"{base}/oauth2authorize/sample?" + urllib.parse.urlencode(
-        {"response_type": "code", "client_id": cid, "redirect_uri": "https://localhost/callback", "state": "s"}
+        {
+            "response_type": "code",
+            "client_id": cid,
+            "redirect_uri": "https://localhost/callback",
+            "state": "s",
+        }
     )
     browser = Browserish()
     post_url = f"{base}/oauth2authorize/sample"
     token = browser.get(url).hidden("form_token")
-    wrong = browser.post(post_url, {"form_token": token, "decision": "approve", "username": "sample.user", "password": "nope"})
+    wrong = browser.post(
+        post_url, {"form_token": token, "decision": "approve", "username": "sample.user", "password": "nope"}
+    )
     assert wrong.status == 200
     assert "Wrong username or password." in wrong.text
     assert 'value="sample.user"' in wrong.text
-    ok = browser.post(post_url, {"form_token": wrong.hidden("form_token"), "decision": "approve", "username": "Sample.User", "password": "sample-password"})
+    ok = browser.post(
+        post_url,
+        {
+            "form_token": wrong.hidden("form_token"),
+            "decision": "approve",
+            "username": "Sample.User",
+            "password": "sample-password",
+        },
+    )
     params = ok.redirect_params()
     assert params["state"] == "s"
     call = fake_projector.calls("oauth2authorize")[-1]
@@ -249,7 +333,10 @@ def test_sign_in_as_a_fixture_user_of_the_account(fake_projector):
 def test_an_oversized_form_gets_an_error_page(target, fake):
     browser = Browserish()
     token = browser.get(_authorize_url(target)).hidden("form_token")
-    reply = browser.post(target.base_url + "/oauth2authorize/SAMPLE", {"form_token": token, "decision": "deny", "pad": "x" * 70_000})
+    reply = browser.post(
+        target.base_url + "/oauth2authorize/SAMPLE",
+        {"form_token": token, "decision": "deny", "pad": "x" * 70_000},
+    )
     assert reply.status == 413
     assert "location" not in reply.headers
     assert "Sign-in cannot continue" in reply.text

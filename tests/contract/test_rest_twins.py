@@ -68,17 +68,39 @@ def test_a_token_from_rest_refreshes_and_revokes_over_soap(target):
     assert reply.status == 200, reply.body
     issued = reply.json
     assert SESSION_TICKET.match(issued["access_token"])
-    refreshed = assert_ok(acquire(target.url, target.client_id, target.client_secret, GrantType="refresh_token", RefreshToken=issued["refresh_token"]), ACQUIRE)
+    refreshed = assert_ok(
+        acquire(
+            target.url,
+            target.client_id,
+            target.client_secret,
+            GrantType="refresh_token",
+            RefreshToken=issued["refresh_token"],
+        ),
+        ACQUIRE,
+    )
     assert refreshed["AccessToken"] != issued["access_token"]
     assert_ok(revoke(target.url, issued["refresh_token"], target.client_id, target.client_secret), REVOKE)
     again = _token(target, grant_type="refresh_token", refresh_token=issued["refresh_token"])
-    _assert_error(again, 400, "invalid_grant", 50631, catalogue_text(50631, InvalidReason="refresh token has been revoked"))
+    _assert_error(
+        again,
+        400,
+        "invalid_grant",
+        50631,
+        catalogue_text(50631, InvalidReason="refresh token has been revoked"),
+    )
 
 
 @pytest.mark.contract("rest.endpoints")
 def test_a_code_used_over_rest_is_used_for_soap_too(target):
     assert _exchange(target).status == 200
-    answer = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=CODE, RedirectUri=REDIRECT_URI)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=CODE,
+        RedirectUri=REDIRECT_URI,
+    )
     assert answer.messages()[0]["ErrorNumber"] == "50631"
 
 
@@ -91,20 +113,44 @@ def test_token_success_shape(target):
     assert reply.headers["pragma"] == "no-cache"
     body = reply.json
     assert set(body) == {
-        "access_token", "token_type", "expires_in", "refresh_token", "timeout_minutes",
-        "max_lifetime_minutes", "rest_service_authority", "soap_service_authority",
+        "access_token",
+        "token_type",
+        "expires_in",
+        "refresh_token",
+        "timeout_minutes",
+        "max_lifetime_minutes",
+        "rest_service_authority",
+        "soap_service_authority",
     }
-    assert (body["token_type"], body["expires_in"], body["timeout_minutes"], body["max_lifetime_minutes"]) == (
-        "projector_session_ticket", 3600, 60, 1440,
+    assert (
+        body["token_type"],
+        body["expires_in"],
+        body["timeout_minutes"],
+        body["max_lifetime_minutes"],
+    ) == (
+        "projector_session_ticket",
+        3600,
+        60,
+        1440,
     )
     assert body["rest_service_authority"] == body["soap_service_authority"] == target.base_url
 
 
 @pytest.mark.choice("rest.token-endpoint")
 def test_token_pkce_and_journal(target, fake):
-    wrong = _token(target, grant_type="code", code=PKCE_CODE, redirect_uri=REDIRECT_URI, code_verifier="x" * 43)
-    _assert_error(wrong, 400, "invalid_grant", 50631, catalogue_text(50631, InvalidReason="code_verifier does not match the code challenge"))
-    right = _token(target, grant_type="code", code=PKCE_CODE, redirect_uri=REDIRECT_URI, code_verifier=PKCE_VERIFIER)
+    wrong = _token(
+        target, grant_type="code", code=PKCE_CODE, redirect_uri=REDIRECT_URI, code_verifier="x" * 43
+    )
+    _assert_error(
+        wrong,
+        400,
+        "invalid_grant",
+        50631,
+        catalogue_text(50631, InvalidReason="code_verifier does not match the code challenge"),
+    )
+    right = _token(
+        target, grant_type="code", code=PKCE_CODE, redirect_uri=REDIRECT_URI, code_verifier=PKCE_VERIFIER
+    )
     assert right.status == 200, right.body
     calls = fake.calls("oauth2token", code=PKCE_CODE)
     assert [c.status for c in calls] == ["Fail", "Ok"]
@@ -115,7 +161,14 @@ def test_token_pkce_and_journal(target, fake):
 @pytest.mark.choice("rest.grant-alias")
 def test_authorization_code_is_the_vendors_code_grant_on_rest_only(target):
     assert _token(target, grant_type="authorization_code", code=CODE, redirect_uri=REDIRECT_URI).status == 200
-    soap = acquire(target.url, target.client_id, target.client_secret, GrantType="authorization_code", Code=CODE, RedirectUri=REDIRECT_URI)
+    soap = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="authorization_code",
+        Code=CODE,
+        RedirectUri=REDIRECT_URI,
+    )
     assert soap.messages()[0]["ErrorNumber"] == "50629"
 
 
@@ -123,11 +176,41 @@ def test_authorization_code_is_the_vendors_code_grant_on_rest_only(target):
 @pytest.mark.parametrize(
     ("form", "status", "error", "number", "text"),
     [
-        ({"grant_type": "password"}, 400, "unsupported_grant_type", 50629, catalogue_text(50629, GrantType="password")),
-        ({"grant_type": "code", "code": CODE, "redirect_uri": REDIRECT_URI, "client_secret": "wrong"}, 401, "invalid_client", 50630, catalogue_text(50630)),
-        ({"grant_type": "code", "code": "NoSuchCode-000000000001", "redirect_uri": REDIRECT_URI}, 400, "invalid_grant", 50631, catalogue_text(50631, InvalidReason="authorization code is unknown")),
-        ({"grant_type": "code"}, 400, "invalid_request", 50632, invalid_request_text(ACQUIRE, missing="Code, RedirectUri")),
-        ({"grant_type": None, "client_secret": None}, 400, "invalid_request", 50632, invalid_request_text(ACQUIRE, missing="ClientSecret, GrantType")),
+        (
+            {"grant_type": "password"},
+            400,
+            "unsupported_grant_type",
+            50629,
+            catalogue_text(50629, GrantType="password"),
+        ),
+        (
+            {"grant_type": "code", "code": CODE, "redirect_uri": REDIRECT_URI, "client_secret": "wrong"},
+            401,
+            "invalid_client",
+            50630,
+            catalogue_text(50630),
+        ),
+        (
+            {"grant_type": "code", "code": "NoSuchCode-000000000001", "redirect_uri": REDIRECT_URI},
+            400,
+            "invalid_grant",
+            50631,
+            catalogue_text(50631, InvalidReason="authorization code is unknown"),
+        ),
+        (
+            {"grant_type": "code"},
+            400,
+            "invalid_request",
+            50632,
+            invalid_request_text(ACQUIRE, missing="Code, RedirectUri"),
+        ),
+        (
+            {"grant_type": None, "client_secret": None},
+            400,
+            "invalid_request",
+            50632,
+            invalid_request_text(ACQUIRE, missing="ClientSecret, GrantType"),
+        ),
     ],
     ids=["unsupported-grant", "invalid-client", "invalid-grant", "missing-code", "missing-common"],
 )
@@ -160,10 +243,19 @@ def test_client_credentials_by_http_basic(target):
 
 @pytest.mark.choice("rest.duplicates")
 def test_a_parameter_sent_twice_is_improper(target):
-    form = [("client_id", target.client_id), ("client_secret", target.client_secret), ("grant_type", "code"),
-            ("code", CODE), ("code", "another"), ("redirect_uri", REDIRECT_URI), ("redirect_uri", REDIRECT_URI)]
+    form = [
+        ("client_id", target.client_id),
+        ("client_secret", target.client_secret),
+        ("grant_type", "code"),
+        ("code", CODE),
+        ("code", "another"),
+        ("redirect_uri", REDIRECT_URI),
+        ("redirect_uri", REDIRECT_URI),
+    ]
     reply = post_form(target.base_url + "/oauth2token", form)
-    _assert_error(reply, 400, "invalid_request", 50632, invalid_request_text(ACQUIRE, improper="Code, RedirectUri"))
+    _assert_error(
+        reply, 400, "invalid_request", 50632, invalid_request_text(ACQUIRE, improper="Code, RedirectUri")
+    )
 
 
 @pytest.mark.choice("rest.redirect")
@@ -171,7 +263,14 @@ def test_an_account_on_another_server_answers_its_url(target):
     reply = _token(target, grant_type="code", code=ELSEWHERE_CODE, redirect_uri=REDIRECT_URI)
     assert (reply.status, reply.json) == (200, {"redirect_url": ELSEWHERE_URL})
     # nothing was consumed: the SOAP twin still answers the redirect, not "already used"
-    soap = acquire(target.url, target.client_id, target.client_secret, GrantType="code", Code=ELSEWHERE_CODE, RedirectUri=REDIRECT_URI)
+    soap = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="code",
+        Code=ELSEWHERE_CODE,
+        RedirectUri=REDIRECT_URI,
+    )
     assert soap.field("RedirectUrl") == ELSEWHERE_URL
 
 
@@ -180,7 +279,9 @@ def test_transport_errors_are_json(target):
     url = target.base_url + "/oauth2token"
     got = request("GET", url)
     assert (got.status, got.headers["allow"], got.json["error"]) == (405, "POST", "invalid_request")
-    as_json = request("POST", url, body=b'{"grant_type": "code"}', headers={"Content-Type": "application/json"})
+    as_json = request(
+        "POST", url, body=b'{"grant_type": "code"}', headers={"Content-Type": "application/json"}
+    )
     assert (as_json.status, as_json.json["error"]) == (415, "invalid_request")
     huge = post_form(url, {"grant_type": "code", "code": "x" * 70_000})
     assert (huge.status, huge.json["error"]) == (413, "invalid_request")
@@ -202,7 +303,16 @@ def test_revoke_errors(target, refresh_token):
     _assert_error(hint, 400, "unsupported_token_type", 50635, catalogue_text(50635, TokenType="access_token"))
     form = _revoke(target, token="short")
     _assert_error(form, 400, "invalid_request", 50632, invalid_request_text(REVOKE, improper="Token"))
-    other = post_form(target.base_url + "/oauth2revoketoken", {"client_id": OTHER_CLIENT_ID, "client_secret": OTHER_CLIENT_SECRET, "token": refresh_token})
+    other = post_form(
+        target.base_url + "/oauth2revoketoken",
+        {"client_id": OTHER_CLIENT_ID, "client_secret": OTHER_CLIENT_SECRET, "token": refresh_token},
+    )
     assert (other.status, other.json) == (200, {})  # another client's token: success, nothing changes
-    still = acquire(target.url, target.client_id, target.client_secret, GrantType="refresh_token", RefreshToken=refresh_token)
+    still = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="refresh_token",
+        RefreshToken=refresh_token,
+    )
     assert_ok(still, ACQUIRE)

@@ -141,4 +141,6 @@ def _read_answer(sock: socket.socket, deadline: float, started: float) -> RawAns
             if not fill():
                 break
             body.extend(buf[before:])
-    return RawAnswer(int(code), reason[0] if reason else "", headers, bytes(body), time.perf_counter() - started)
+    return RawAnswer(
+        int(code), reason[0] if reason else "", headers, bytes(body), time.perf_counter() - started
+    )

@@ -23,7 +23,12 @@ RACED, REVOKED, KEPT = 16, 24, 24  # codes exchanged twice at once; refresh toke
 def _admin_post(fake: Any, path: str, payload: dict[str, Any]) -> dict[str, Any]:
     conn = http.client.HTTPConnection("127.0.0.1", fake.port, timeout=CALL_TIMEOUT)
     try:
-        conn.request("POST", "/_fakeprojector" + path, body=json.dumps(payload), headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/_fakeprojector" + path,
+            body=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
         resp = conn.getresponse()
         body = resp.read()
         assert resp.status == 201, body
@@ -60,13 +65,30 @@ def test_concurrent_issue_exchange_refresh_revoke_leave_the_store_exact(fake_pro
 
     # 1. Codes issued over the admin API, all at once.
     total = RACED + REVOKED + KEPT
-    issued = _run_all([lambda: _admin_post(fake, "/authorization-codes", {"client_id": owner.client_id, "redirect_uri": CALLBACK})] * total)
+    issued = _run_all(
+        [
+            lambda: _admin_post(
+                fake, "/authorization-codes", {"client_id": owner.client_id, "redirect_uri": CALLBACK}
+            )
+        ]
+        * total
+    )
     codes = [c["code"] for c in issued]
     assert len(set(codes)) == total
 
     # 2. Exchanges: the first RACED codes are sent twice at the same time.
     def exchange(code: str) -> Any:
-        return lambda: (code, acquire(url, owner.client_id, "owner-secret-0123456789", Code=code, GrantType="code", RedirectUri=CALLBACK))
+        return lambda: (
+            code,
+            acquire(
+                url,
+                owner.client_id,
+                "owner-secret-0123456789",
+                Code=code,
+                GrantType="code",
+                RedirectUri=CALLBACK,
+            ),
+        )
 
     tasks = [exchange(c) for c in codes] + [exchange(c) for c in codes[:RACED]]
     rng.shuffle(tasks)
@@ -90,7 +112,13 @@ def test_concurrent_issue_exchange_refresh_revoke_leave_the_store_exact(fake_pro
     to_keep = [refresh_of[c] for c in codes[RACED + REVOKED :]]
 
     def refresh(token: str) -> Any:
-        return lambda: ("refresh", token, acquire(url, owner.client_id, "owner-secret-0123456789", GrantType="refresh_token", RefreshToken=token))
+        return lambda: (
+            "refresh",
+            token,
+            acquire(
+                url, owner.client_id, "owner-secret-0123456789", GrantType="refresh_token", RefreshToken=token
+            ),
+        )
 
     def revoke_as(client: Any, secret: str, token: str) -> Any:
         return lambda: ("revoke", token, revoke(url, token, client.client_id, secret, timeout=CALL_TIMEOUT))

@@ -36,7 +36,9 @@ def _send(port: int, case: Case):
     if case.raw is not None:
         data = case.raw
     else:
-        data = request_bytes(case.method, case.path, case.headers, case.body, content_length=case.content_length)
+        data = request_bytes(
+            case.method, case.path, case.headers, case.body, content_length=case.content_length
+        )
     return exchange(port, data, timeout=DEADLINE, half_close=case.half_close)
 
 
@@ -82,7 +84,9 @@ def test_oversized_content_length_is_refused_before_the_body_is_read(fake_projec
 @pytest.mark.choice("wire.body-limit")
 def test_chunked_body_is_cut_as_soon_as_it_crosses_the_limit(fake_projector):
     """The client sends chunks and never the final one: the 413 comes anyway."""
-    head = request_bytes("POST", PATH, (*REVOKE_HEADERS, ("Transfer-Encoding", "chunked")), content_length=False)
+    head = request_bytes(
+        "POST", PATH, (*REVOKE_HEADERS, ("Transfer-Encoding", "chunked")), content_length=False
+    )
     chunk = b"2000\r\n" + b" " * 0x2000 + b"\r\n"
     with socket.create_connection(("127.0.0.1", fake_projector.port), timeout=DEADLINE) as sock:
         sock.sendall(head)
@@ -140,7 +144,10 @@ class _Canary:
         ('<!DOCTYPE soapenv:Envelope [<!ENTITY % p SYSTEM "http://127.0.0.1:{port}/p"> %p;]>', SAMPLE_TOKEN),
         ('<!DOCTYPE soapenv:Envelope SYSTEM "http://127.0.0.1:{port}/d.dtd">', SAMPLE_TOKEN),
         ('<?xml-stylesheet type="text/xsl" href="http://127.0.0.1:{port}/s.xsl"?>', SAMPLE_TOKEN),
-        ("", '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="http://127.0.0.1:{port}/i" parse="text"/>'),
+        (
+            "",
+            '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="http://127.0.0.1:{port}/i" parse="text"/>',
+        ),
     ],
     ids=["entity", "parameter-entity", "external-dtd", "stylesheet", "xinclude"],
 )
@@ -152,7 +159,9 @@ def test_entities_and_includes_never_reach_the_network(fake_projector, prolog, t
             f"<req:ClientSecret>x</req:ClientSecret><req:Token>{token.format(port=canary.port)}</req:Token>"
         )
         body = envelope(fields, prolog=prolog.format(port=canary.port)).encode()
-        answer = exchange(fake_projector.port, request_bytes("POST", PATH, REVOKE_HEADERS, body), timeout=DEADLINE)
+        answer = exchange(
+            fake_projector.port, request_bytes("POST", PATH, REVOKE_HEADERS, body), timeout=DEADLINE
+        )
         assert answer.status in (200, 500)
         time.sleep(0.05)
         assert canary.hits == 0
@@ -202,7 +211,9 @@ def test_a_local_external_dtd_is_never_opened(fake_projector, tmp_path):
     os.mkfifo(fifo)
     try:
         body = envelope(prolog=f'<!DOCTYPE soapenv:Envelope SYSTEM "file://{fifo}">').encode()
-        answer = exchange(fake_projector.port, request_bytes("POST", PATH, REVOKE_HEADERS, body), timeout=DEADLINE)
+        answer = exchange(
+            fake_projector.port, request_bytes("POST", PATH, REVOKE_HEADERS, body), timeout=DEADLINE
+        )
         assert answer.status == 500
         assert b"DTD is prohibited" in answer.body
     finally:
@@ -238,7 +249,9 @@ def _case(name: str) -> Case:
 
 
 @pytest.mark.choice("wire.truncated-body")
-@pytest.mark.parametrize("name", ["content-length-longer-than-body", "chunked-bad-chunk-size", "chunked-missing-terminator"])
+@pytest.mark.parametrize(
+    "name", ["content-length-longer-than-body", "chunked-bad-chunk-size", "chunked-missing-terminator"]
+)
 def test_a_truncated_or_badly_framed_body_is_a_400_client_fault(fake_projector, name):
     answer = _send(fake_projector.port, _case(name))
     assert answer.status == 400
@@ -246,7 +259,9 @@ def test_a_truncated_or_badly_framed_body_is_a_400_client_fault(fake_projector, 
 
 
 @pytest.mark.choice("wire.fault-text-sanitised")
-@pytest.mark.parametrize("name", ["control-characters-in-soapaction-header", "control-characters-in-content-type"])
+@pytest.mark.parametrize(
+    "name", ["control-characters-in-soapaction-header", "control-characters-in-content-type"]
+)
 def test_control_characters_echoed_in_a_fault_become_replacement_characters(fake_projector, name):
     answer = _send(fake_projector.port, _case(name))
     assert "\ufffd".encode() in answer.body

@@ -32,7 +32,9 @@ from tests.hostile.corpus import ACQUIRE, CASES, PATH, REVOKE, SAMPLE
 from tests.hostile.rawhttp import LEAK_MARKERS
 from tests.soapclient import ACTION, ENV, REQ, SVC, XSI
 
-FUZZ = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+FUZZ = settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None
+)
 
 CLIENT_A = "24748faf-e239-d132-167a-6e4d3e1bd0fb"
 SECRET_A = "r6tuVhR3ol1BFFVfy3Oe-J8VoH0KpkgLVqAMi-IIgvd_Lr613IEYcXhKAea8eLtQKSIgQ4jHIKhCKQcwriUtgB"
@@ -53,19 +55,53 @@ REDIRECTS = {CLIENT_A: REDIRECT, CLIENT_B: "https://other.example/callback"}
 # --- generated XML ----------------------------------------------------------------------
 NAMESPACES = (ENV, SVC, REQ, XSI, "http://www.w3.org/2003/05/soap-envelope", "urn:other", "")
 NAMES = (
-    "Envelope", "Header", "Body", REVOKE, ACQUIRE, "serviceRequest", "RequestId", "SessionTicket",
-    "ClientIdentifier", "ClientSecret", "Token", "TokenType", "Code", "CodeVerifier", "GrantType",
-    "RedirectUri", "RefreshToken", "nil", "x",
+    "Envelope",
+    "Header",
+    "Body",
+    REVOKE,
+    ACQUIRE,
+    "serviceRequest",
+    "RequestId",
+    "SessionTicket",
+    "ClientIdentifier",
+    "ClientSecret",
+    "Token",
+    "TokenType",
+    "Code",
+    "CodeVerifier",
+    "GrantType",
+    "RedirectUri",
+    "RefreshToken",
+    "nil",
+    "x",
 )
 FIELD_VALUES = st.one_of(
-    st.sampled_from((CLIENT_A, CLIENT_B, SECRET_A, SECRET_B, *TOKENS, *CODES, VERIFIER, REDIRECT, "code", "refresh_token", "42", "", "true")),
+    st.sampled_from(
+        (
+            CLIENT_A,
+            CLIENT_B,
+            SECRET_A,
+            SECRET_B,
+            *TOKENS,
+            *CODES,
+            VERIFIER,
+            REDIRECT,
+            "code",
+            "refresh_token",
+            "42",
+            "",
+            "true",
+        )
+    ),
     st.text(max_size=40),
     st.text(alphabet="-_0123456789abcdefABCDEF{}()", max_size=600),
 )
 
 
 def _xml_text(value: str) -> str:
-    value = "".join(c for c in value if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd"))
+    value = "".join(
+        c for c in value if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")
+    )
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -114,7 +150,9 @@ def envelopes(draw: Any) -> bytes:
 @st.composite
 def mutated(draw: Any) -> bytes:
     """The sample, or a corpus body, with bytes flipped, cut, spliced or inserted."""
-    base = bytearray(draw(st.sampled_from([SAMPLE] + [c.body for c in CASES if c.body and len(c.body) < 4096])))
+    base = bytearray(
+        draw(st.sampled_from([SAMPLE] + [c.body for c in CASES if c.body and len(c.body) < 4096]))
+    )
     for _ in range(draw(st.integers(1, 6))):
         op = draw(st.sampled_from(("flip", "cut", "insert", "delete")))
         if not base:
@@ -125,7 +163,23 @@ def mutated(draw: Any) -> bytes:
         elif op == "cut":
             del base[i:]
         elif op == "insert":
-            base[i:i] = draw(st.sampled_from((b"<", b">", b"&", b"]]>", b"<!--", b"\x00", b"\xff", b"&#0;", b"<!DOCTYPE x>", b"xmlns:a='b'", b'"')))
+            base[i:i] = draw(
+                st.sampled_from(
+                    (
+                        b"<",
+                        b">",
+                        b"&",
+                        b"]]>",
+                        b"<!--",
+                        b"\x00",
+                        b"\xff",
+                        b"&#0;",
+                        b"<!DOCTYPE x>",
+                        b"xmlns:a='b'",
+                        b'"',
+                    )
+                )
+            )
         else:
             del base[i : i + draw(st.integers(1, 20))]
     return bytes(base)
@@ -172,12 +226,26 @@ _OK_STATUSES = {200, 400, 405, 411, 413, 415, 500}
 def http_requests(draw: Any) -> dict[str, Any]:
     method = draw(st.sampled_from(("POST",) * 8 + ("GET", "PUT", "DELETE", "HEAD", "OPTIONS")))
     headers: dict[str, str] = {}
-    content_type = draw(st.sampled_from(("text/xml; charset=utf-8",) * 6 + ("text/xml", "application/soap+xml", "application/json", "", "TEXT/XML; charset=latin-1")))
+    content_type = draw(
+        st.sampled_from(
+            ("text/xml; charset=utf-8",) * 6
+            + ("text/xml", "application/soap+xml", "application/json", "", "TEXT/XML; charset=latin-1")
+        )
+    )
     if content_type:
         headers["Content-Type"] = content_type
     action = draw(
         st.one_of(
-            st.sampled_from((f'"{ACTION}{REVOKE}"', f'"{ACTION}{ACQUIRE}"', f"{ACTION}{REVOKE}", f'"{ACTION}PwsLogin"', '""', "")),
+            st.sampled_from(
+                (
+                    f'"{ACTION}{REVOKE}"',
+                    f'"{ACTION}{ACQUIRE}"',
+                    f"{ACTION}{REVOKE}",
+                    f'"{ACTION}PwsLogin"',
+                    '""',
+                    "",
+                )
+            ),
             st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=60),
         )
     )
@@ -255,10 +323,17 @@ class OAuthRules(RuleBasedStateMachine):
         return outcome
 
     # -- rules
-    @rule(client=ANY_CLIENT, right_secret=st.booleans(), token=st.one_of(st.sampled_from(TOKENS), st.text(max_size=80)), token_type=st.sampled_from((None, "", "refresh_token", "access_token")))
+    @rule(
+        client=ANY_CLIENT,
+        right_secret=st.booleans(),
+        token=st.one_of(st.sampled_from(TOKENS), st.text(max_size=80)),
+        token_type=st.sampled_from((None, "", "refresh_token", "access_token")),
+    )
     def revoke(self, client, right_secret, token, token_type):
         secret = SECRETS[client] if right_secret else SECRETS[client] + "x"
-        req = rules.RevokeRequest(client_identifier=client, client_secret=secret, token=token, token_type=token_type)
+        req = rules.RevokeRequest(
+            client_identifier=client, client_secret=secret, token=token, token_type=token_type
+        )
         self._act(client, lambda: rules.revoke(self.store, req))
 
     @rule(client=ANY_CLIENT, data=st.data())
@@ -268,31 +343,72 @@ class OAuthRules(RuleBasedStateMachine):
         req = rules.RevokeRequest(client_identifier=client, client_secret=SECRETS[client], token=token)
         self._act(client, lambda: rules.revoke(self.store, req))
 
-    @rule(client=ANY_CLIENT, right_redirect=st.sampled_from((True, True, True, False)), verifier=st.sampled_from((None, VERIFIER, VERIFIER, "wrong-verifier-0000000000000000000000000000")), data=st.data())
+    @rule(
+        client=ANY_CLIENT,
+        right_redirect=st.sampled_from((True, True, True, False)),
+        verifier=st.sampled_from((None, VERIFIER, VERIFIER, "wrong-verifier-0000000000000000000000000000")),
+        data=st.data(),
+    )
     def exchange_code(self, client, right_redirect, verifier, data):
         code = data.draw(st.sampled_from(self.issued_codes))
         redirect = REDIRECTS[client] if right_redirect else "https://evil.example/cb"
-        req = rules.AcquireRequest(client_identifier=client, client_secret=SECRETS[client], grant_type="code", code=code, redirect_uri=redirect, code_verifier=verifier)
+        req = rules.AcquireRequest(
+            client_identifier=client,
+            client_secret=SECRETS[client],
+            grant_type="code",
+            code=code,
+            redirect_uri=redirect,
+            code_verifier=verifier,
+        )
         outcome = self._act(client, lambda: rules.acquire(self.store, req))
         if isinstance(outcome, rules.AcquireOutcome) and outcome.access_token:
             assert code not in self.used_codes, "a code was exchanged twice"
             self.used_codes.add(code)
             self.exchanges[code] = self.exchanges.get(code, 0) + 1
 
-    @rule(client=ANY_CLIENT, data=st.data(), grant=st.sampled_from(("refresh_token",) * 4 + ("authorization_code", "")))
+    @rule(
+        client=ANY_CLIENT,
+        data=st.data(),
+        grant=st.sampled_from(("refresh_token",) * 4 + ("authorization_code", "")),
+    )
     def refresh(self, client, data, grant):
         token = data.draw(st.sampled_from(sorted(self.store.refresh_tokens)))
-        req = rules.AcquireRequest(client_identifier=client, client_secret=SECRETS[client], grant_type=grant, refresh_token=token)
+        req = rules.AcquireRequest(
+            client_identifier=client, client_secret=SECRETS[client], grant_type=grant, refresh_token=token
+        )
         outcome = self._act(client, lambda: rules.acquire(self.store, req))
         if isinstance(outcome, rules.AcquireOutcome) and outcome.access_token:
             assert token not in self.ever_revoked, "a revoked refresh token was honoured"
 
     @rule(client=ANY_CLIENT)
     def issue_code(self, client):
-        self.issued_codes.append(self.store.add_authorization_code(client, REDIRECTS[client], account="SAMPLE").code)
+        self.issued_codes.append(
+            self.store.add_authorization_code(client, REDIRECTS[client], account="SAMPLE").code
+        )
 
     @precondition(lambda self: len(self.issued_codes) > 0)
-    @rule(fields=st.fixed_dictionaries({}, optional={n: st.one_of(st.none(), st.text(max_size=30), st.sampled_from((CLIENT_A, SECRET_A, "code", "refresh_token", *TOKENS))) for n in ("session_ticket", "client_identifier", "client_secret", "code", "code_verifier", "grant_type", "redirect_uri", "refresh_token")}))
+    @rule(
+        fields=st.fixed_dictionaries(
+            {},
+            optional={
+                n: st.one_of(
+                    st.none(),
+                    st.text(max_size=30),
+                    st.sampled_from((CLIENT_A, SECRET_A, "code", "refresh_token", *TOKENS)),
+                )
+                for n in (
+                    "session_ticket",
+                    "client_identifier",
+                    "client_secret",
+                    "code",
+                    "code_verifier",
+                    "grant_type",
+                    "redirect_uri",
+                    "refresh_token",
+                )
+            },
+        )
+    )
     def acquire_anything(self, fields):
         client = fields.get("client_identifier") or ""
         req = rules.AcquireRequest(**fields)
@@ -320,7 +436,14 @@ class OAuthRules(RuleBasedStateMachine):
                 assert self.store.access_token_state(at.token) == "revoked"
 
 
-OAuthRules.TestCase.settings = settings(max_examples=120, stateful_step_count=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+OAuthRules.TestCase.settings = settings(
+    max_examples=120,
+    stateful_step_count=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 test_oauth_rules_keep_their_invariants = OAuthRules.TestCase
 
 

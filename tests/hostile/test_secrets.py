@@ -57,7 +57,9 @@ def test_wrong_secrets_of_every_length_are_compared_in_constant_time(monkeypatch
             if secret:
                 assert len(calls) == 1, "the secret was not compared with hmac.compare_digest"
     calls.clear()
-    rules.revoke(store, rules.RevokeRequest(client_identifier=SAMPLE_CLIENT, client_secret=SECRET, token=SAMPLE_TOKEN))
+    rules.revoke(
+        store, rules.RevokeRequest(client_identifier=SAMPLE_CLIENT, client_secret=SECRET, token=SAMPLE_TOKEN)
+    )
     assert len(calls) == 1
 
 
@@ -111,21 +113,38 @@ def test_the_cli_at_debug_level_logs_no_secret_under_hostile_traffic(tmp_path):
     fixtures.write_text(
         json.dumps(
             {
-                "clients": [{"client_id": SAMPLE_CLIENT, "client_secret": SECRET, "redirect_uris": [CALLBACK]}],
+                "clients": [
+                    {"client_id": SAMPLE_CLIENT, "client_secret": SECRET, "redirect_uris": [CALLBACK]}
+                ],
                 "refresh_tokens": [{"token": SAMPLE_TOKEN, "client_id": SAMPLE_CLIENT}],
-                "authorization_codes": [{"code": "hostile-code-0001", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}],
+                "authorization_codes": [
+                    {"code": "hostile-code-0001", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}
+                ],
             }
         )
     )
     server = CliServer("--fixtures", str(fixtures), "--log-level", "debug")
     try:
         port = int(server.base_url.rsplit(":", 1)[1])
-        issued = acquire(server.url, SAMPLE_CLIENT, SECRET, Code="hostile-code-0001", GrantType="code", RedirectUri=CALLBACK)
+        issued = acquire(
+            server.url,
+            SAMPLE_CLIENT,
+            SECRET,
+            Code="hostile-code-0001",
+            GrantType="code",
+            RedirectUri=CALLBACK,
+        )
         access_token, refresh_token = issued.field("AccessToken"), issued.field("RefreshToken")
         revoke(server.url, SAMPLE_TOKEN, SAMPLE_CLIENT, SECRET + "-wrong")
         revoke(server.url, SAMPLE_TOKEN, SAMPLE_CLIENT, SECRET)
         for case in CASES:
-            data = case.raw if case.raw is not None else request_bytes(case.method, case.path, case.headers, case.body, content_length=case.content_length)
+            data = (
+                case.raw
+                if case.raw is not None
+                else request_bytes(
+                    case.method, case.path, case.headers, case.body, content_length=case.content_length
+                )
+            )
             exchange(port, data, timeout=5, half_close=case.half_close)
         status, journal, _ = server.admin("GET", "/requests")
         assert status == 200
@@ -155,7 +174,14 @@ def _ipv6_loopback() -> bool:
         return False
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", pytest.param("::1", marks=pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback"))])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "localhost",
+        pytest.param("::1", marks=pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback")),
+    ],
+)
 def test_loopback_binds_silently(host, caplog):
     with caplog.at_level(logging.WARNING, logger="fakeprojector"), FakeProjector(host=host) as fp:
         assert revoke(fp.url).status == 200
@@ -169,7 +195,10 @@ def test_the_default_bind_is_loopback_only():
         assert fp.url.startswith("http://127.0.0.1:")
         with socket.create_connection(("127.0.0.1", fp.port), timeout=5):
             pass
-        with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.2", fp.port), timeout=5):
+        with (
+            pytest.raises(ConnectionRefusedError),
+            socket.create_connection(("127.0.0.2", fp.port), timeout=5),
+        ):
             pass
 
 
@@ -179,4 +208,6 @@ def test_any_other_address_warns(caplog):
     with caplog.at_level(logging.WARNING, logger="fakeprojector"), FakeProjector(host="127.0.0.2") as fp:
         assert revoke(fp.url).status == 200
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(re.search(r"listening on 127\.0\.0\.2: reachable beyond this machine", w) for w in warnings), warnings
+    assert any(re.search(r"listening on 127\.0\.0\.2: reachable beyond this machine", w) for w in warnings), (
+        warnings
+    )

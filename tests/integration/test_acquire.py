@@ -12,8 +12,17 @@ from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire
 
 CB = "https://localhost/callback"
 OP = "PwsAcquireOauth2Token"
-FIELDS = ["AccessToken", "ExpiresInSeconds", "MaxLifetimeMinutes", "RedirectUrl", "RefreshToken",
-          "RestServiceAuthority", "SoapServiceAuthority", "TimeoutMinutes", "TokenType"]
+FIELDS = [
+    "AccessToken",
+    "ExpiresInSeconds",
+    "MaxLifetimeMinutes",
+    "RedirectUrl",
+    "RefreshToken",
+    "RestServiceAuthority",
+    "SoapServiceAuthority",
+    "TimeoutMinutes",
+    "TokenType",
+]
 
 
 def _error(answer):
@@ -65,7 +74,10 @@ def test_code_is_single_use_and_replay_revokes_its_tokens(fake_projector):
 
 def test_failed_exchange_does_not_consume_the_code(fake_projector):
     code = _code(fake_projector)
-    assert "redirect_uri" in _error(acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB + "x"))["ErrorText"]
+    assert (
+        "redirect_uri"
+        in _error(acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB + "x"))["ErrorText"]
+    )
     assert acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB).status_text == "Ok"
 
 
@@ -84,12 +96,20 @@ def test_code_lifetime_is_configurable(fake_projector):
 
 
 def test_unknown_and_other_clients_code(fake_projector):
-    assert "unknown" in _error(acquire(fake_projector.url, GrantType="code", Code="nope", RedirectUri=CB))["ErrorText"]
+    assert (
+        "unknown"
+        in _error(acquire(fake_projector.url, GrantType="code", Code="nope", RedirectUri=CB))["ErrorText"]
+    )
     other = fake_projector.add_client(client_secret="other")
     code = fake_projector.issue_authorization_code(other.client_id, CB)
     msg = _error(acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB))
     assert "another client" in msg["ErrorText"]
-    assert acquire(fake_projector.url, other.client_id, "other", GrantType="code", Code=code, RedirectUri=CB).status_text == "Ok"
+    assert (
+        acquire(
+            fake_projector.url, other.client_id, "other", GrantType="code", Code=code, RedirectUri=CB
+        ).status_text
+        == "Ok"
+    )
 
 
 def _s256(verifier: str) -> str:
@@ -100,17 +120,49 @@ def test_pkce_s256(fake_projector):
     verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     assert _s256(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  # RFC 7636 appendix B
     code = _code(fake_projector, code_challenge=_s256(verifier), code_challenge_method="S256")
-    assert "code_verifier is required" in _error(acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB))["ErrorText"]
-    assert "does not match" in _error(acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="wrong", RedirectUri=CB))["ErrorText"]
-    assert acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier=verifier, RedirectUri=CB).status_text == "Ok"
+    assert (
+        "code_verifier is required"
+        in _error(acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB))["ErrorText"]
+    )
+    assert (
+        "does not match"
+        in _error(
+            acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="wrong", RedirectUri=CB)
+        )["ErrorText"]
+    )
+    assert (
+        acquire(
+            fake_projector.url, GrantType="code", Code=code, CodeVerifier=verifier, RedirectUri=CB
+        ).status_text
+        == "Ok"
+    )
 
 
 def test_pkce_plain_and_verifier_ignored_without_challenge(fake_projector):
     code = _code(fake_projector, code_challenge="plain-verifier-value", code_challenge_method="plain")
-    assert "does not match" in _error(acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="x", RedirectUri=CB))["ErrorText"]
-    assert acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="plain-verifier-value", RedirectUri=CB).status_text == "Ok"
+    assert (
+        "does not match"
+        in _error(acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="x", RedirectUri=CB))[
+            "ErrorText"
+        ]
+    )
+    assert (
+        acquire(
+            fake_projector.url,
+            GrantType="code",
+            Code=code,
+            CodeVerifier="plain-verifier-value",
+            RedirectUri=CB,
+        ).status_text
+        == "Ok"
+    )
     code = _code(fake_projector)
-    assert acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="anything", RedirectUri=CB).status_text == "Ok"
+    assert (
+        acquire(
+            fake_projector.url, GrantType="code", Code=code, CodeVerifier="anything", RedirectUri=CB
+        ).status_text
+        == "Ok"
+    )
 
 
 def test_refresh_grant_and_revoke_then_refresh_fails(fake_projector):
@@ -138,15 +190,28 @@ def test_refresh_token_expiry_and_other_client(fake_projector):
     rt = fake_projector.add_refresh_token(SAMPLE_CLIENT, expires_in_seconds=10)
     fake_projector.clock.advance(11)
     assert fake_projector.token_state(rt.token) == "expired"
-    assert "expired" in _error(acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=rt.token))["ErrorText"]
+    assert (
+        "expired"
+        in _error(acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=rt.token))["ErrorText"]
+    )
     other = fake_projector.add_client(client_secret="o")
     theirs = fake_projector.add_refresh_token(other.client_id)
-    assert "another client" in _error(acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=theirs.token))["ErrorText"]
-    assert "unknown" in _error(acquire(fake_projector.url, GrantType="refresh_token", RefreshToken="x" * 30))["ErrorText"]
+    assert (
+        "another client"
+        in _error(acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=theirs.token))[
+            "ErrorText"
+        ]
+    )
+    assert (
+        "unknown"
+        in _error(acquire(fake_projector.url, GrantType="refresh_token", RefreshToken="x" * 30))["ErrorText"]
+    )
 
 
 def test_access_token_expires(fake_projector):
-    ticket = acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN).field("AccessToken")
+    ticket = acquire(fake_projector.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN).field(
+        "AccessToken"
+    )
     fake_projector.clock.advance(3601)
     assert fake_projector.access_token_state(ticket) == "expired"
 
@@ -165,7 +230,11 @@ def test_token_type_and_lifetime_settings(fake_projector):
         ({"GrantType": "code"}, "Code, RedirectUri", ""),
         ({"GrantType": "code", "Code": "c"}, "RedirectUri", ""),
         ({"GrantType": "refresh_token"}, "RefreshToken", ""),
-        ({"GrantType": "refresh_token", "RefreshToken": SAMPLE_TOKEN, "Code": "c", "CodeVerifier": "v"}, "", "Code, CodeVerifier"),
+        (
+            {"GrantType": "refresh_token", "RefreshToken": SAMPLE_TOKEN, "Code": "c", "CodeVerifier": "v"},
+            "",
+            "Code, CodeVerifier",
+        ),
         ({"GrantType": "refresh_token", "Code": "c"}, "RefreshToken", "Code"),
     ],
 )
@@ -182,21 +251,42 @@ def test_invalid_request_50632(fake_projector, fields, missing, improper):
 def test_unsupported_grant_type_50629_whatever_else_was_sent(fake_projector, grant):
     msg = _error(acquire(fake_projector.url, GrantType=grant, Code="c", RefreshToken="r"))
     assert (msg["ErrorNumber"], msg["ErrorCode"], msg["ErrorText"]) == (
-        "50629", "OauthUnsupportedGrantType", f'Unsupported OAuth2 Grant Type "{grant}".'
+        "50629",
+        "OauthUnsupportedGrantType",
+        f'Unsupported OAuth2 Grant Type "{grant}".',
     )
 
 
 def test_check_order_grant_type_before_dependent_shape_before_client_before_grant(fake_projector):
     assert _error(acquire(fake_projector.url, "bad", GrantType="nope"))["ErrorNumber"] == "50629"
     assert _error(acquire(fake_projector.url, "bad", GrantType="code"))["ErrorNumber"] == "50632"
-    assert _error(acquire(fake_projector.url, "bad", GrantType="code", Code="x", RedirectUri=CB))["ErrorNumber"] == "50630"
-    assert _error(acquire(fake_projector.url, GrantType="code", Code="x", RedirectUri=CB))["ErrorNumber"] == "50631"
+    assert (
+        _error(acquire(fake_projector.url, "bad", GrantType="code", Code="x", RedirectUri=CB))["ErrorNumber"]
+        == "50630"
+    )
+    assert (
+        _error(acquire(fake_projector.url, GrantType="code", Code="x", RedirectUri=CB))["ErrorNumber"]
+        == "50631"
+    )
 
 
 def test_ignored_fields(fake_projector):
     code = _code(fake_projector)
-    assert acquire(fake_projector.url, GrantType="code", Code=code, RedirectUri=CB, RefreshToken="junk").status_text == "Ok"
-    assert acquire(fake_projector.url, GrantType="refresh_token", RedirectUri="https://else", RefreshToken=SAMPLE_TOKEN).status_text == "Ok"
+    assert (
+        acquire(
+            fake_projector.url, GrantType="code", Code=code, RedirectUri=CB, RefreshToken="junk"
+        ).status_text
+        == "Ok"
+    )
+    assert (
+        acquire(
+            fake_projector.url,
+            GrantType="refresh_token",
+            RedirectUri="https://else",
+            RefreshToken=SAMPLE_TOKEN,
+        ).status_text
+        == "Ok"
+    )
 
 
 def test_two_servers_client_follows_redirect_to_the_right_one(fake_projector_factory):
@@ -214,7 +304,12 @@ def test_two_servers_client_follows_redirect_to_the_right_one(fake_projector_fac
     redirect = answer.field("RedirectUrl")
     assert redirect == home.base_url
     assert away.store.codes["SharedCode-123"].used is False  # nothing consumed at the wrong server
-    answer = acquire(redirect + "/OpsProjectorWcfSvc/PwsProjectorServices.svc", GrantType="code", Code="SharedCode-123", RedirectUri=CB)
+    answer = acquire(
+        redirect + "/OpsProjectorWcfSvc/PwsProjectorServices.svc",
+        GrantType="code",
+        Code="SharedCode-123",
+        RedirectUri=CB,
+    )
     assert answer.status_text == "Ok"
     assert answer.field("RedirectUrl") is None
     rt = answer.field("RefreshToken")

@@ -69,7 +69,9 @@ def test_post_client_with_values_then_revoke_its_token_over_soap(server):
     }
     status, client, _ = server.admin("POST", "/clients", given)
     assert (status, client) == (201, given)
-    status, token, _ = server.admin("POST", "/refresh-tokens", {"client_id": given["client_id"], "account": "ACME"})
+    status, token, _ = server.admin(
+        "POST", "/refresh-tokens", {"client_id": given["client_id"], "account": "ACME"}
+    )
     assert status == 201
     assert token["state"] == "active"
     assert token["client_id"] == given["client_id"]
@@ -78,7 +80,9 @@ def test_post_client_with_values_then_revoke_its_token_over_soap(server):
     status, after, _ = server.admin("GET", "/refresh-tokens/" + token["token"])
     assert status == 200
     assert after["state"] == "revoked"
-    assert {k: after[k] for k in ("token", "client_id", "account")} == {k: token[k] for k in ("token", "client_id", "account")}
+    assert {k: after[k] for k in ("token", "client_id", "account")} == {
+        k: token[k] for k in ("token", "client_id", "account")
+    }
 
 
 def test_refresh_token_with_given_value_and_unknown_lookup(server):
@@ -93,7 +97,9 @@ def test_refresh_token_with_given_value_and_unknown_lookup(server):
 def test_refresh_token_errors_are_json_400(server):
     status, body, _ = server.admin("POST", "/refresh-tokens", {})
     assert (status, body) == (400, {"message": "missing field(s): client_id"})
-    status, body, _ = server.admin("POST", "/refresh-tokens", {"client_id": "6f1c2b7e-8d44-4f0a-9b3e-5c2d1a0e9f88"})
+    status, body, _ = server.admin(
+        "POST", "/refresh-tokens", {"client_id": "6f1c2b7e-8d44-4f0a-9b3e-5c2d1a0e9f88"}
+    )
     assert status == 400
     assert "unknown client_id" in body["message"]
     status, body, _ = server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "token": "short"})
@@ -103,12 +109,16 @@ def test_refresh_token_errors_are_json_400(server):
 
 def test_authorization_code_then_acquire_and_look_up_the_access_token(server):
     status, code, _ = server.admin(
-        "POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT, "redirect_uri": "https://localhost/callback", "account": "SAMPLE"}
+        "POST",
+        "/authorization-codes",
+        {"client_id": SAMPLE_CLIENT, "redirect_uri": "https://localhost/callback", "account": "SAMPLE"},
     )
     assert status == 201
     assert code["code"]
     assert ISO_Z.match(code["expires_at"])
-    answer = acquire(server.url, Code=code["code"], GrantType="code", RedirectUri="https://localhost/callback")
+    answer = acquire(
+        server.url, Code=code["code"], GrantType="code", RedirectUri="https://localhost/callback"
+    )
     assert answer.status_text == "Ok", answer.body
     access = answer.field("AccessToken")
     refresh = answer.field("RefreshToken")
@@ -126,7 +136,12 @@ def test_authorization_code_needs_client_and_redirect_uri(server):
     status, body, _ = server.admin(
         "POST",
         "/authorization-codes",
-        {"client_id": SAMPLE_CLIENT, "redirect_uri": "https://localhost/callback", "code_challenge": "x" * 43, "code_challenge_method": "S512"},
+        {
+            "client_id": SAMPLE_CLIENT,
+            "redirect_uri": "https://localhost/callback",
+            "code_challenge": "x" * 43,
+            "code_challenge_method": "S512",
+        },
     )
     assert status == 400
     assert "code_challenge_method" in body["message"]
@@ -189,7 +204,9 @@ def test_settings_change_until_reset(server):
 
 
 def test_account_on_another_server_redirects(server):
-    status, account, _ = server.admin("POST", "/accounts", {"code": "FAR", "home_url": "https://secure2.projectorpsa.com/"})
+    status, account, _ = server.admin(
+        "POST", "/accounts", {"code": "FAR", "home_url": "https://secure2.projectorpsa.com/"}
+    )
     assert (status, account) == (201, {"code": "FAR", "home_url": "https://secure2.projectorpsa.com"})
     _, token, _ = server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "account": "FAR"})
     answer = revoke(server.url, token["token"])
@@ -235,7 +252,10 @@ def token_fake() -> FakeProjector:
     return FakeProjector(admin_token="s3cret-admin")
 
 
-@pytest.mark.parametrize(("address", "status"), [("127.0.0.1", 200), ("127.0.0.53", 200), ("::1", 200), ("10.1.2.3", 403), ("192.168.0.9", 403)])
+@pytest.mark.parametrize(
+    ("address", "status"),
+    [("127.0.0.1", 200), ("127.0.0.53", 200), ("::1", 200), ("10.1.2.3", 403), ("192.168.0.9", 403)],
+)
 def test_without_token_only_loopback_callers_are_answered(app_fake, address, status):
     response = Client(app_fake.app).get("/_fakeprojector/health", environ_base={"REMOTE_ADDR": address})
     assert response.status_code == status
@@ -246,11 +266,19 @@ def test_without_token_only_loopback_callers_are_answered(app_fake, address, sta
 
 @pytest.mark.parametrize(
     ("authorization", "status"),
-    [(None, 401), ("Bearer wrong", 401), ("Basic s3cret-admin", 401), ("Bearer s3cret-admin", 200), ("bearer s3cret-admin", 200)],
+    [
+        (None, 401),
+        ("Bearer wrong", 401),
+        ("Basic s3cret-admin", 401),
+        ("Bearer s3cret-admin", 200),
+        ("bearer s3cret-admin", 200),
+    ],
 )
 def test_with_token_any_caller_needs_it(token_fake, authorization, status):
     headers = {"Authorization": authorization} if authorization else {}
-    response = Client(token_fake.app).get("/_fakeprojector/health", headers=headers, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    response = Client(token_fake.app).get(
+        "/_fakeprojector/health", headers=headers, environ_base={"REMOTE_ADDR": "10.1.2.3"}
+    )
     assert response.status_code == status
     if status == 401:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")

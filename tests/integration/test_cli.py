@@ -30,7 +30,12 @@ ADMIN_TOKEN = "cli-admin-token-4f5e6d"
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "fakeprojector", *args], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+        [sys.executable, "-m", "fakeprojector", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
 
 
@@ -85,7 +90,10 @@ def test_error_style_fault(server):
 
 
 def test_strict_soap_action(server):
-    answer = post(server.url, envelope(REVOKE, {"ClientIdentifier": CLIENT_A, "ClientSecret": SECRET_A, "Token": TOKEN_A}))
+    answer = post(
+        server.url,
+        envelope(REVOKE, {"ClientIdentifier": CLIENT_A, "ClientSecret": SECRET_A, "Token": TOKEN_A}),
+    )
     assert answer.status == 500
     code, _ = answer.fault()
     assert code == "a:ActionNotSupported"
@@ -176,7 +184,10 @@ def test_check_fixtures_names_file_entry_and_field(tmp_path, fixture_files):
     missing = tmp_path / "missing.json"
     result = run_cli("check-fixtures", str(good), str(bad), str(broken), str(missing))
     assert result.returncode == 2
-    assert result.stdout == f"ok: {good}: 1 clients, 1 refresh tokens, 0 authorization codes, 0 accounts, 0 users\n"
+    assert (
+        result.stdout
+        == f"ok: {good}: 1 clients, 1 refresh tokens, 0 authorization codes, 0 accounts, 0 users\n"
+    )
     errors = result.stderr.splitlines()
     assert errors[0].startswith(f"invalid: {bad}: clients[0] (client_id '{CLIENT_A}'): field 'colour': ")
     assert errors[1] == f"invalid: {broken}: is not valid JSON: Expecting value at line 1 column 14"
@@ -188,12 +199,18 @@ def test_check_fixtures_valid_files_and_their_merge(tmp_path, fixture_files, cap
     assert main(["check-fixtures", str(a), str(b)]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert out.splitlines()[-1] == "ok: merged: 2 clients, 1 refresh tokens, 0 authorization codes, 0 accounts, 0 users"
+    assert (
+        out.splitlines()[-1]
+        == "ok: merged: 2 clients, 1 refresh tokens, 0 authorization codes, 0 accounts, 0 users"
+    )
     again = tmp_path / "again.json"
     again.write_text(b.read_text())
     assert main(["check-fixtures", str(b), str(again)]) == 2
     _, err = capsys.readouterr()
-    assert f"invalid: merged in order: {again}: clients[0]: field 'client_id': '{CLIENT_B}' is already defined in {b}" in err
+    assert (
+        f"invalid: merged in order: {again}: clients[0]: field 'client_id': '{CLIENT_B}' is already defined in {b}"
+        in err
+    )
 
 
 # --- help (in-process: the same parser the console script uses) ---------------------------

@@ -74,7 +74,12 @@ def test_http_status_with_an_html_page(server, status):
     assert token_state(server) == "active"  # nothing happened
     assert revoke(server.url).status == 200  # times=1: back to normal
     first, second = journal(server)
-    assert (first["operation"], first["status"], first["http_status"], first["fault"]) == (REVOKE, "http_status", status, "http_status")
+    assert (first["operation"], first["status"], first["http_status"], first["fault"]) == (
+        REVOKE,
+        "http_status",
+        status,
+        "http_status",
+    )
     assert second["status"] == "Ok"
 
 
@@ -105,7 +110,12 @@ def test_soap_fault_defaults_to_the_rate_limit(server):
     assert detail.findtext(f"{{{SHR}}}ServiceName") == REVOKE
     assert token_state(server) == "active"
     [entry] = journal(server)
-    assert (entry["status"], entry["error_numbers"], entry["request_id"], entry["http_status"]) == ("soap_fault", [10016], 77, 500)
+    assert (entry["status"], entry["error_numbers"], entry["request_id"], entry["http_status"]) == (
+        "soap_fault",
+        [10016],
+        77,
+        500,
+    )
 
 
 def test_soap_fault_with_its_own_number_code_and_text(server):
@@ -152,7 +162,9 @@ def test_operation_filter_and_body_dispatch_without_soapaction(server):
     inject(server, kind="http_status", status=503, operation=ACQUIRE)
     assert revoke(server.url).status == 200
     assert acquire(server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN).status == 503
-    body = envelope(ACQUIRE, [("ClientIdentifier", "x"), ("ClientSecret", "y"), ("GrantType", "refresh_token")])
+    body = envelope(
+        ACQUIRE, [("ClientIdentifier", "x"), ("ClientSecret", "y"), ("GrantType", "refresh_token")]
+    )
     assert post(server.url, body).status == 503  # no SOAPAction: the body element names it
     assert [e["operation"] for e in journal(server)] == [REVOKE, ACQUIRE, ACQUIRE]
 
@@ -199,7 +211,10 @@ def test_one_fault_by_id(server):
         ({"kind": "explode"}, "kind must be one of delay, http_status, soap_fault, drop, redirect"),
         ({"kind": "delay"}, "kind 'delay' needs delay_ms"),
         ({"kind": "delay", "delay_ms": -1}, "delay_ms must be between 0 and 300000"),
-        ({"kind": "delay", "delay_ms": 100, "delay_max_ms": 50}, "delay_max_ms must be between 100 and 300000"),
+        (
+            {"kind": "delay", "delay_ms": 100, "delay_max_ms": 50},
+            "delay_max_ms must be between 100 and 300000",
+        ),
         ({"kind": "delay", "delay_ms": 10, "status": 503}, "status: not a parameter of kind 'delay'"),
         ({"kind": "http_status", "status": 99}, "status must be between 200 and 599"),
         ({"kind": "http_status", "body": "xml"}, "body must be one of empty, html"),

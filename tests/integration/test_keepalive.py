@@ -11,7 +11,10 @@ from fakeprojector import FakeProjector
 from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, envelope
 
 PATH = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
-BODY = envelope("PwsRevokeOauth2RefreshToken", [("ClientIdentifier", SAMPLE_CLIENT), ("ClientSecret", SAMPLE_SECRET), ("Token", SAMPLE_TOKEN)])
+BODY = envelope(
+    "PwsRevokeOauth2RefreshToken",
+    [("ClientIdentifier", SAMPLE_CLIENT), ("ClientSecret", SAMPLE_SECRET), ("Token", SAMPLE_TOKEN)],
+)
 
 
 def _post(conn, content_type="text/xml; charset=utf-8", headers=None):
@@ -27,12 +30,14 @@ def test_one_connection_serves_many_calls_and_closes_when_the_body_was_not_read(
     try:
         first = _post(conn)
         sock = conn.sock
-        assert first.status == 200 and first.getheader("Connection") is None
+        assert first.status == 200
+        assert first.getheader("Connection") is None
         for _ in range(3):
             assert _post(conn).status == 200
             assert conn.sock is sock  # the same TCP connection
         refused = _post(conn, content_type="application/json")  # answered without reading the body
-        assert refused.status == 415 and refused.getheader("Connection") == "close"
+        assert refused.status == 415
+        assert refused.getheader("Connection") == "close"
         assert _post(conn, headers={"Connection": "close"}).status == 200
     finally:
         conn.close()

@@ -57,7 +57,9 @@ def test_timestamp_is_utc_with_z_and_ticks(fake_projector):
     assert stamp.startswith("2021-12-08T16:19:04.56845")
 
 
-@pytest.mark.parametrize(("request_id", "expected"), [(None, "0"), (0, "0"), (42, "42"), (-7, "-7"), (2147483647, "2147483647")])
+@pytest.mark.parametrize(
+    ("request_id", "expected"), [(None, "0"), (0, "0"), (42, "42"), (-7, "-7"), (2147483647, "2147483647")]
+)
 def test_response_id_echoes_request_id(fake_projector, request_id, expected):
     kwargs = {} if request_id is None else {"RequestId": request_id}
     assert revoke(fake_projector.url, **kwargs).field("ResponseId") == expected
@@ -75,7 +77,13 @@ def test_error_message_has_seven_fields_in_schema_order(fake_projector):
     answer = revoke(fake_projector.url, secret="wrong")
     message = answer.result().find(f"{{{COM}}}Messages/{{{SHR}}}PwsMessage")
     assert [el.tag.split("}")[1] for el in message] == [
-        "AdditionalErrorText", "ErrorCode", "ErrorNumber", "ErrorText", "Type", "ReferenceId1", "ReferenceId2"
+        "AdditionalErrorText",
+        "ErrorCode",
+        "ErrorNumber",
+        "ErrorText",
+        "Type",
+        "ReferenceId1",
+        "ReferenceId2",
     ]
     assert message[5].get(f"{{{XSI}}}nil") == "true"
     assert message[6].get(f"{{{XSI}}}nil") == "true"
@@ -104,7 +112,11 @@ def test_error_message_has_seven_fields_in_schema_order(fake_projector):
         ({"token": "short"}, "", "Token"),
         ({"token": "has spaces in it and is long enough"}, "", "Token"),
         ({"token": "x" * 513}, "", "Token"),
-        ({"SessionTicket": "t", "token": "bad/token+form=====", "secret": None}, "ClientSecret", "SessionTicket, Token"),
+        (
+            {"SessionTicket": "t", "token": "bad/token+form=====", "secret": None},
+            "ClientSecret",
+            "SessionTicket, Token",
+        ),
     ],
 )
 def test_invalid_request_50632_lists_names_in_schema_order(fake_projector, kwargs, missing, improper):
@@ -119,14 +131,16 @@ def test_invalid_request_50632_lists_names_in_schema_order(fake_projector, kwarg
 
 def test_nil_fields_count_as_missing_and_nil_session_ticket_is_fine(fake_projector):
     answer = revoke(fake_projector.url, SessionTicket="x", nil=("SessionTicket", "Token"))
-    assert "Null or missing parameters \"Token\". Improper parameters \"\"." in _error(answer)["ErrorText"]
+    assert 'Null or missing parameters "Token". Improper parameters "".' in _error(answer)["ErrorText"]
 
 
 @pytest.mark.parametrize("token_type", ["access_token", "Refresh_Token", "bearer"])
 def test_unsupported_token_type_50635(fake_projector, token_type):
     msg = _error(revoke(fake_projector.url, TokenType=token_type))
     assert (msg["ErrorNumber"], msg["ErrorCode"], msg["ErrorText"]) == (
-        "50635", "OauthUnsupportedTokenType", f'Unsupported OAuth2 Token Type "{token_type}".'
+        "50635",
+        "OauthUnsupportedTokenType",
+        f'Unsupported OAuth2 Token Type "{token_type}".',
     )
     assert fake_projector.token_state(SAMPLE_TOKEN) == "active"
 
@@ -176,7 +190,12 @@ def test_another_clients_token_stays_active_but_answer_is_success(fake_projector
     theirs = fake_projector.add_refresh_token(other.client_id)
     assert revoke(fake_projector.url, token=theirs.token).status_text == "Ok"
     assert fake_projector.token_state(theirs.token) == "active"
-    assert revoke(fake_projector.url, token=theirs.token, client_id=other.client_id, secret="other-secret").status_text == "Ok"
+    assert (
+        revoke(
+            fake_projector.url, token=theirs.token, client_id=other.client_id, secret="other-secret"
+        ).status_text
+        == "Ok"
+    )
     assert fake_projector.token_state(theirs.token) == "revoked"
 
 
@@ -209,16 +228,26 @@ def test_wcf_reading_rules_unknown_wrong_namespace_out_of_order_duplicates(fake_
     sec = f"<r:ClientSecret>{SAMPLE_SECRET}</r:ClientSecret>"
     tok = f"<r:Token>{SAMPLE_TOKEN}</r:Token>"
     # an unknown element is skipped
-    assert post(fake_projector.url, env(cid + "<r:Bogus>1</r:Bogus>" + sec + tok), action=OP).status_text == "Ok"
+    assert (
+        post(fake_projector.url, env(cid + "<r:Bogus>1</r:Bogus>" + sec + tok), action=OP).status_text == "Ok"
+    )
     fake_projector.reset()
     # the token in the wrong namespace counts as absent
     wrong_ns = f'<Token xmlns="http://projectorpsa.com/PwsProjectorServices/">{SAMPLE_TOKEN}</Token>'
-    assert 'missing parameters "Token"' in _error(post(fake_projector.url, env(cid + sec + wrong_ns), action=OP))["ErrorText"]
+    assert (
+        'missing parameters "Token"'
+        in _error(post(fake_projector.url, env(cid + sec + wrong_ns), action=OP))["ErrorText"]
+    )
     # out of order: ClientIdentifier after Token is skipped
-    assert 'missing parameters "ClientIdentifier"' in _error(post(fake_projector.url, env(sec + tok + cid), action=OP))["ErrorText"]
+    assert (
+        'missing parameters "ClientIdentifier"'
+        in _error(post(fake_projector.url, env(sec + tok + cid), action=OP))["ErrorText"]
+    )
     # sent twice: the first counts
     twice = cid + sec + "<r:Token>bad</r:Token>" + tok
-    assert 'Improper parameters "Token"' in _error(post(fake_projector.url, env(twice), action=OP))["ErrorText"]
+    assert (
+        'Improper parameters "Token"' in _error(post(fake_projector.url, env(twice), action=OP))["ErrorText"]
+    )
     assert fake_projector.token_state(SAMPLE_TOKEN) == "active"
 
 

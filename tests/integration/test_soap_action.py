@@ -12,21 +12,33 @@ OP = "PwsRevokeOauth2RefreshToken"
 @pytest.mark.parametrize("action", [f'"{ACTION}{OP}"', f"{ACTION}{OP}", None, '""'])
 def test_wcf_action_quoted_unquoted_or_missing_is_accepted(fake_projector, action):
     headers = {} if action is None else {"SOAPAction": action}
-    body = envelope(OP, [("ClientIdentifier", "24748faf-e239-d132-167a-6e4d3e1bd0fb"),
-                         ("ClientSecret", "r6tuVhR3ol1BFFVfy3Oe-J8VoH0KpkgLVqAMi-IIgvd_Lr613IEYcXhKAea8eLtQKSIgQ4jHIKhCKQcwriUtgB"),
-                         ("Token", SAMPLE_TOKEN)])
+    body = envelope(
+        OP,
+        [
+            ("ClientIdentifier", "24748faf-e239-d132-167a-6e4d3e1bd0fb"),
+            (
+                "ClientSecret",
+                "r6tuVhR3ol1BFFVfy3Oe-J8VoH0KpkgLVqAMi-IIgvd_Lr613IEYcXhKAea8eLtQKSIgQ4jHIKhCKQcwriUtgB",
+            ),
+            ("Token", SAMPLE_TOKEN),
+        ],
+    )
     answer = post(fake_projector.url, body, headers=headers)
     assert answer.status == 200
     assert answer.status_text == "Ok"
 
 
-@pytest.mark.parametrize("action", ['"urn:nothing"', '"PwsRevokeOauth2RefreshToken"', f'"{ACTION}{OP}Response"'])
+@pytest.mark.parametrize(
+    "action", ['"urn:nothing"', '"PwsRevokeOauth2RefreshToken"', f'"{ACTION}{OP}Response"']
+)
 def test_unknown_action_is_wcf_action_not_supported(fake_projector, action):
     answer = revoke(fake_projector.url, action=action)
     assert answer.status == 500
     code, text = answer.fault()
     assert code == "a:ActionNotSupported"
-    assert text.startswith(f"The message with Action '{action.strip(chr(34))}' cannot be processed at the receiver")
+    assert text.startswith(
+        f"The message with Action '{action.strip(chr(34))}' cannot be processed at the receiver"
+    )
     assert b'xmlns:a="http://schemas.microsoft.com/ws/2005/05/addressing/none"' in answer.body
     assert fake_projector.token_state(SAMPLE_TOKEN) == "active"
 
@@ -60,8 +72,18 @@ def test_action_and_body_disagree(fake_projector):
         (b"<not xml", {}, 500, "not well-formed"),
         (b"", {}, 500, "empty"),
         (b"\xff\xfe\x00garbage", {}, 500, ""),
-        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', {}, 500, "DTD is prohibited"),
-        (b'<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>', {}, 500, "SOAP 1.2"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+            {},
+            500,
+            "DTD is prohibited",
+        ),
+        (
+            b'<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>',
+            {},
+            500,
+            "SOAP 1.2",
+        ),
         (b"<root/>", {}, 500, "Expected a SOAP 1.1 Envelope"),
         (b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>', {}, 500, "no Body"),
         (envelope(OP, [("RequestId", "abc")]), {}, 500, "cannot be parsed as the type 'Int32'"),

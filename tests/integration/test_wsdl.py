@@ -26,17 +26,22 @@ def test_names_and_actions(wsdl, fake_projector):
     assert wsdl.get("targetNamespace") == TNS
     assert wsdl.xpath("w:portType/@name", namespaces=NS) == ["IPwsProjectorServices"]
     assert wsdl.xpath("w:binding/@name", namespaces=NS) == ["BasicHttpBinding_IPwsProjectorServices"]
-    assert wsdl.xpath("w:binding/s:binding/@transport", namespaces=NS) == ["http://schemas.xmlsoap.org/soap/http"]
+    assert wsdl.xpath("w:binding/s:binding/@transport", namespaces=NS) == [
+        "http://schemas.xmlsoap.org/soap/http"
+    ]
     assert wsdl.xpath("w:service/@name", namespaces=NS) == ["PwsProjectorServices"]
     assert wsdl.xpath("w:service/w:port/@name", namespaces=NS) == ["BasicHttpBinding_IPwsProjectorServices"]
     assert wsdl.xpath("w:service/w:port/s:address/@location", namespaces=NS) == [fake_projector.url]
     actions = dict(
-        (op.get("name"), op.find(f"{{{S}}}operation").get("soapAction")) for op in wsdl.iterfind(f"{{{W}}}binding/{{{W}}}operation")
+        (op.get("name"), op.find(f"{{{S}}}operation").get("soapAction"))
+        for op in wsdl.iterfind(f"{{{W}}}binding/{{{W}}}operation")
     )
     prefix = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/"
     assert actions == {op: prefix + op for op in ("PwsRevokeOauth2RefreshToken", "PwsAcquireOauth2Token")}
     for op in actions:
-        assert wsdl.xpath(f"w:portType/w:operation[@name='{op}']/w:fault/@name", namespaces=NS) == ["PwsFaultFault"]
+        assert wsdl.xpath(f"w:portType/w:operation[@name='{op}']/w:fault/@name", namespaces=NS) == [
+            "PwsFaultFault"
+        ]
 
 
 def _schema(wsdl, ns):
@@ -55,9 +60,20 @@ def test_types_names_namespaces_and_order(wsdl):
     assert _sequence(svc, "PwsRevokeOauth2RefreshTokenResponse") == ["PwsRevokeOauth2RefreshTokenResult"]
     req = _schema(wsdl, "http://projectorpsa.com/DataContracts/Requests/")
     assert _sequence(req, "PwsRequest") == ["RequestId", "SessionTicket"]
-    assert _sequence(req, "PwsRevokeOauth2RefreshTokenRq") == ["ClientIdentifier", "ClientSecret", "Token", "TokenType"]
+    assert _sequence(req, "PwsRevokeOauth2RefreshTokenRq") == [
+        "ClientIdentifier",
+        "ClientSecret",
+        "Token",
+        "TokenType",
+    ]
     assert _sequence(req, "PwsAcquireOauth2TokenRq") == [
-        "ClientIdentifier", "ClientSecret", "Code", "CodeVerifier", "GrantType", "RedirectUri", "RefreshToken"
+        "ClientIdentifier",
+        "ClientSecret",
+        "Code",
+        "CodeVerifier",
+        "GrantType",
+        "RedirectUri",
+        "RefreshToken",
     ]
     common = _schema(wsdl, "http://projectorpsa.com/CommonServices/")
     assert _sequence(common, "PwsResponse") == ["Messages", "ResponseId", "Status", "ServerTimestampUtc"]
@@ -66,7 +82,13 @@ def test_types_names_namespaces_and_order(wsdl):
     shared = _schema(wsdl, "http://projectorpsa.com/DataContracts/Shared/Common/")
     assert _sequence(shared, "ArrayOfPwsMessage") == ["PwsMessage"]
     assert _sequence(shared, "PwsMessage") == [
-        "AdditionalErrorText", "ErrorCode", "ErrorNumber", "ErrorText", "Type", "ReferenceId1", "ReferenceId2"
+        "AdditionalErrorText",
+        "ErrorCode",
+        "ErrorNumber",
+        "ErrorText",
+        "Type",
+        "ReferenceId1",
+        "ReferenceId2",
     ]
     statuses = shared.xpath("xs:simpleType[@name='RequestStatus']//xs:enumeration/@value", namespaces=NS)
     assert statuses == ["Ok", "OkWithWarnings", "Fail", "FailSessionInvalid"]

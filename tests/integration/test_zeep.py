@@ -18,7 +18,12 @@ def client(fake_projector):
 
 def test_zeep_revoke_reads_every_result_field(client, fake_projector):
     result = client.service.PwsRevokeOauth2RefreshToken(
-        serviceRequest={"RequestId": 5, "ClientIdentifier": SAMPLE_CLIENT, "ClientSecret": SAMPLE_SECRET, "Token": SAMPLE_TOKEN}
+        serviceRequest={
+            "RequestId": 5,
+            "ClientIdentifier": SAMPLE_CLIENT,
+            "ClientSecret": SAMPLE_SECRET,
+            "Token": SAMPLE_TOKEN,
+        }
     )
     assert result.Status == "Ok"
     assert result.ResponseId == 5
@@ -42,7 +47,10 @@ def test_zeep_reads_error_messages(client):
 def test_zeep_sends_the_wcf_soap_action(client, fake_projector):
     binding = client.service._binding
     op = binding.get("PwsAcquireOauth2Token")
-    assert op.soapaction == "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsAcquireOauth2Token"
+    assert (
+        op.soapaction
+        == "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsAcquireOauth2Token"
+    )
     assert binding.name.localname == "BasicHttpBinding_IPwsProjectorServices"
     assert binding.port_type.name.localname == "IPwsProjectorServices"
 
@@ -51,7 +59,9 @@ def test_whole_lifecycle_code_refresh_revoke_then_refresh_fails(client, fake_pro
     code = fake_projector.issue_authorization_code(SAMPLE_CLIENT, CB, account="SAMPLE")
     svc = client.service
     creds = {"ClientIdentifier": SAMPLE_CLIENT, "ClientSecret": SAMPLE_SECRET}
-    got = svc.PwsAcquireOauth2Token(serviceRequest={**creds, "GrantType": "code", "Code": code, "RedirectUri": CB})
+    got = svc.PwsAcquireOauth2Token(
+        serviceRequest={**creds, "GrantType": "code", "Code": code, "RedirectUri": CB}
+    )
     assert got.Status == "Ok"
     assert len(got.AccessToken) == 24
     assert got.ExpiresInSeconds == 3600
@@ -60,12 +70,16 @@ def test_whole_lifecycle_code_refresh_revoke_then_refresh_fails(client, fake_pro
     assert got.TokenType == "projector_session_ticket"
     assert got.RedirectUrl is None
     assert got.SoapServiceAuthority == fake_projector.base_url == got.RestServiceAuthority
-    refreshed = svc.PwsAcquireOauth2Token(serviceRequest={**creds, "GrantType": "refresh_token", "RefreshToken": got.RefreshToken})
+    refreshed = svc.PwsAcquireOauth2Token(
+        serviceRequest={**creds, "GrantType": "refresh_token", "RefreshToken": got.RefreshToken}
+    )
     assert refreshed.Status == "Ok"
     assert refreshed.AccessToken != got.AccessToken
     revoked = svc.PwsRevokeOauth2RefreshToken(serviceRequest={**creds, "Token": got.RefreshToken})
     assert revoked.Status == "Ok"
-    failed = svc.PwsAcquireOauth2Token(serviceRequest={**creds, "GrantType": "refresh_token", "RefreshToken": got.RefreshToken})
+    failed = svc.PwsAcquireOauth2Token(
+        serviceRequest={**creds, "GrantType": "refresh_token", "RefreshToken": got.RefreshToken}
+    )
     assert failed.Status == "Fail"
     assert failed.Messages.PwsMessage[0].ErrorNumber == 50631
     assert failed.AccessToken is None

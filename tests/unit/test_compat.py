@@ -23,12 +23,17 @@ def test_shim_is_applied_exactly_on_312_and_later():
         assert module.__file__ == six.__file__  # the maintained six, loaded under spyne's name
     else:
         assert "spyne" in (module.__file__ or "")  # spyne's vendored copy still works here
-    assert module.get_function_name(test_spyne_imports_and_serves_six_moves) == "test_spyne_imports_and_serves_six_moves"
+    assert (
+        module.get_function_name(test_spyne_imports_and_serves_six_moves)
+        == "test_spyne_imports_and_serves_six_moves"
+    )
     assert _compat.install() is False  # idempotent
 
 
 def test_fresh_interpreter_imports_fakeprojector_soap_layer():
     code = "import fakeprojector.soap.endpoint as e; e.SoapEndpoint(); import cgi; print('ok')"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"

@@ -30,8 +30,13 @@ def test_catalogue_entry_matches_vendor_table(number, code, text):
 
 
 def test_render_fills_placeholders_and_refuses_missing_ones():
-    err = errors.OAuthError(errors.OAUTH_INVALID_REQUEST, {"Context": "Op", "Missing": "A, B", "Improper": ""})
-    assert err.text == 'Invalid OAuth2 Request in Context "Op". Null or missing parameters "A, B". Improper parameters "".'
+    err = errors.OAuthError(
+        errors.OAUTH_INVALID_REQUEST, {"Context": "Op", "Missing": "A, B", "Improper": ""}
+    )
+    assert (
+        err.text
+        == 'Invalid OAuth2 Request in Context "Op". Null or missing parameters "A, B". Improper parameters "".'
+    )
     with pytest.raises(ValueError, match="needs"):
         errors.OAuthError(errors.OAUTH_INVALID_GRANT, {})
 
@@ -44,4 +49,6 @@ def test_every_grant_reason_is_short_and_plain():
 
 def test_wcf_action_not_supported_text():
     text = errors.ACTION_NOT_SUPPORTED.render(action="urn:x")
-    assert text.startswith("The message with Action 'urn:x' cannot be processed at the receiver, due to a ContractFilter mismatch")
+    assert text.startswith(
+        "The message with Action 'urn:x' cannot be processed at the receiver, due to a ContractFilter mismatch"
+    )

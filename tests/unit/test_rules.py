@@ -31,8 +31,14 @@ def test_revoke_success_and_state(store):
 
 def test_shape_errors_list_every_name(store):
     with pytest.raises(errors.OAuthError) as info:
-        rules.revoke(store, _revoke(client_identifier="", client_secret=None, session_ticket="t", token="bad"))
-    assert info.value.params == {"Context": "PwsRevokeOauth2RefreshToken", "Missing": "ClientIdentifier, ClientSecret", "Improper": "SessionTicket, Token"}
+        rules.revoke(
+            store, _revoke(client_identifier="", client_secret=None, session_ticket="t", token="bad")
+        )
+    assert info.value.params == {
+        "Context": "PwsRevokeOauth2RefreshToken",
+        "Missing": "ClientIdentifier, ClientSecret",
+        "Improper": "SessionTicket, Token",
+    }
 
 
 def test_reset_restores_fixtures_and_drops_additions(store):
@@ -45,7 +51,13 @@ def test_reset_restores_fixtures_and_drops_additions(store):
 
 def test_a_code_is_exchanged_once_however_many_threads_race(store):
     code = store.add_authorization_code(CID, "https://localhost/callback").code
-    request = rules.AcquireRequest(client_identifier=CID, client_secret=SECRET, grant_type="code", code=code, redirect_uri="https://localhost/callback")
+    request = rules.AcquireRequest(
+        client_identifier=CID,
+        client_secret=SECRET,
+        grant_type="code",
+        code=code,
+        redirect_uri="https://localhost/callback",
+    )
     results: list[object] = []
     barrier = threading.Barrier(8)
 
