@@ -190,16 +190,8 @@ class FakeProjectorApp:
                 False,
             )
         except RequestEntityTooLarge:
-            return (
-                _fault_response(
-                    errors.CLIENT_MALFORMED,
-                    413,
-                    detail=f"The request body exceeds the limit of {self.max_body} bytes.",
-                ),
-                None,
-                False,
-            )
-        if len(body) > self.max_body:  # a chunked body the stream did not cut
+            body = None
+        if body is None or len(body) > self.max_body:  # also a chunked body the stream did not cut
             return (
                 _fault_response(
                     errors.CLIENT_MALFORMED,

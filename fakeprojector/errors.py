@@ -146,6 +146,8 @@ ACTION_NOT_SUPPORTED: Final = FaultEntry(
     "same contract and the same binding (including security requirements, e.g. Message, "
     "Transport, None).",
 )
+#: The SOAP Fault a ``PwsFault`` detail travels in: the reason is the message's ErrorText [doc].
+PWS_FAULT: Final = FaultEntry(None, "Client", "{text}")
 #: A request WCF's DataContractSerializer cannot read (bad int, wrong wrapper) [wcf].
 DESERIALIZATION_FAILED: Final = FaultEntry(
     NS_WCF_DISPATCHER,

@@ -40,8 +40,8 @@ from fakeprojector.contract import (
     operation_for_action,
 )
 from fakeprojector.soap import wire
-from fakeprojector.soap.mapping import REDACTED, SECRET_FIELDS, PwsFaultError, Udc, _result
-from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES, PwsFault
+from fakeprojector.soap.mapping import REDACTED, SECRET_FIELDS, PwsFaultError, Udc, result
+from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES
 
 KINDS: Final = ("delay", "http_status", "soap_fault", "drop", "redirect")
 HTTP_BODIES: Final = ("empty", "html")
@@ -61,8 +61,6 @@ _PARAMS: Final[dict[str, dict[str, Any]]] = {
     "drop": {},
     "redirect": {"redirect_url": DEFAULT_REDIRECT_URL},
 }
-#: The SOAP Fault a PwsFault travels in, as the protocol writes it for ``error_style=fault``.
-_PWS_FAULT: Final = errors.FaultEntry(None, "Client", "{text}")
 
 
 @dataclass
@@ -337,16 +335,15 @@ def _answer(fault: Fault, call: _Call, udc: Udc) -> Response:
         entry = errors.CatalogueEntry(p["error_number"], p["error_code"], p["error_text"])
         error = PwsFaultError(entry, p["error_text"], call.request_id or 0, call.operation or "")
         udc.summary.error_numbers = [entry.number]
-        body = wire.render_fault(_PWS_FAULT, {"text": error.text}, (PwsFault, error.detail_value))
-        return Response(body, status=500, content_type=CONTENT_TYPE)
+        return Response(error.render(), status=500, content_type=CONTENT_TYPE)
     if fault.kind == "redirect":
         if call.operation is None:  # pragma: no cover - _take skips redirects for unknown operations
             raise RuntimeError("a redirect fault needs an operation")
         cls = RESULT_TYPES[call.operation]
-        result = _result(
+        answer = result(
             cls, udc.store, {"ResponseId": call.request_id or 0}, "Ok", [], {"RedirectUrl": p["redirect_url"]}
         )
         return Response(
-            wire.render_result(call.operation, cls, result), status=200, content_type=CONTENT_TYPE
+            wire.render_result(call.operation, cls, answer), status=200, content_type=CONTENT_TYPE
         )
     return DropConnection()

@@ -74,6 +74,10 @@ class PwsFaultError(Fault):
             Messages=[message(entry, text)], ResponseId=response_id, ServiceName=service_name
         )
 
+    def render(self) -> bytes:
+        """The whole SOAP envelope of this fault (answered with HTTP 500)."""
+        return wire.render_fault(errors.PWS_FAULT, {"text": self.text}, (PwsFault, self.detail_value))
+
 
 def message(entry: errors.CatalogueEntry, text: str) -> PwsMessage:
     return PwsMessage(
@@ -113,13 +117,13 @@ def call(ctx: Any, operation: str, service_request: Any) -> Any:
         summary.error_numbers = [exc.entry.number]
         if store.settings.error_style == "fault":
             raise PwsFaultError(exc.entry, exc.text, request.request_id or 0, operation) from None
-        return _result(result_cls, store, base, "Fail", [message(exc.entry, exc.text)], {})
+        return result(result_cls, store, base, "Fail", [message(exc.entry, exc.text)], {})
     except Exception as exc:
         udc.unexpected.append(exc)
         raise
     summary.status = "Ok"
     values = {wire_name: getattr(outcome, name) for name, wire_name in _outcome_names(type(outcome))}
-    return _result(result_cls, store, base, "Ok", [], values)
+    return result(result_cls, store, base, "Ok", [], values)
 
 
 def _wire(name: str) -> str:
@@ -153,7 +157,7 @@ def _result_defaults(cls: Any) -> dict[str, Any]:
     }
 
 
-def _result(
+def result(
     cls: Any, store: Store, base: dict[str, Any], status: str, messages: list[Any], values: dict[str, Any]
 ) -> Any:
     """A result with every member set: on failure strings nil and ints 0 [wcf]."""

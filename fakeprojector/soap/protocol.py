@@ -18,7 +18,7 @@ from fakeprojector import errors
 from fakeprojector.contract import ACTION_PREFIX, NS_SERVICE, operation_for_action, vendor_operations
 from fakeprojector.soap import wire
 from fakeprojector.soap.mapping import PwsFaultError
-from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES, PwsFault
+from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES
 from fakeprojector.soap.service import IMPLEMENTED
 
 
@@ -148,8 +148,7 @@ class WcfSoap11(Soap11):
             ctx.out_document = wire.render_fault(error.error.entry, error.error.params)
             ctx.transport.resp_code = error.error.status
         elif isinstance(error, PwsFaultError):
-            entry = errors.FaultEntry(None, "Client", "{text}")
-            ctx.out_document = wire.render_fault(entry, {"text": error.text}, (PwsFault, error.detail_value))
+            ctx.out_document = error.render()
             ctx.transport.resp_code = 500
         else:
             kind = type(error).__name__
