@@ -117,7 +117,7 @@ class FakeProjectorApp:
 
     def soap_call(self, request: Request) -> Response:
         started = time.perf_counter()
-        udc = Udc(self.store)
+        udc = Udc(self.store, authority=request.host_url.rstrip("/"))
         response, fault_kind, answered_by_fault = self._soap_answer(request, udc)
         duration_ms = (time.perf_counter() - started) * 1000
         summary = udc.summary

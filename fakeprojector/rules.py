@@ -134,8 +134,12 @@ def revoke(store: Store, req: RevokeRequest) -> RevokeOutcome:
         return RevokeOutcome()
 
 
-def acquire(store: Store, req: AcquireRequest) -> AcquireOutcome:
-    """Exchange an authorization code or a refresh token for a session ticket."""
+def acquire(store: Store, req: AcquireRequest, authority: str | None = None) -> AcquireOutcome:
+    """Exchange an authorization code or a refresh token for a session ticket.
+
+    ``authority`` is the base URL the client reached this fake through (its ``Host``);
+    ``RestServiceAuthority``/``SoapServiceAuthority`` name it, else the bound address.
+    """
     missing = [
         name
         for name, value in (
@@ -162,8 +166,8 @@ def acquire(store: Store, req: AcquireRequest) -> AcquireOutcome:
     with store.lock:
         client = _check_client(store, req.client_identifier or "", req.client_secret or "")
         if req.grant_type == GRANT_CODE:
-            return _exchange_code(store, client, req)
-        return _refresh(store, client, req)
+            return _exchange_code(store, client, req, authority)
+        return _refresh(store, client, req, authority)
 
 
 def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
@@ -175,7 +179,9 @@ def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
     return hmac.compare_digest(computed.encode(), (code.code_challenge or "").encode())
 
 
-def _exchange_code(store: Store, client: Client, req: AcquireRequest) -> AcquireOutcome:
+def _exchange_code(
+    store: Store, client: Client, req: AcquireRequest, authority: str | None
+) -> AcquireOutcome:
     code = store.codes.get(req.code or "")
     if code is None:
         raise errors.invalid_grant("code_unknown")
@@ -198,10 +204,10 @@ def _exchange_code(store: Store, client: Client, req: AcquireRequest) -> Acquire
             raise errors.invalid_grant("verifier_mismatch")
     store.mark_code_used(code.code)
     rt = store.add_refresh_token(client.client_id, account=code.account, from_code=code.code)
-    return _issue(store, client, rt, from_code=code.code)
+    return _issue(store, client, rt, code.code, authority)
 
 
-def _refresh(store: Store, client: Client, req: AcquireRequest) -> AcquireOutcome:
+def _refresh(store: Store, client: Client, req: AcquireRequest, authority: str | None) -> AcquireOutcome:
     rt = store.refresh_tokens.get(req.refresh_token or "")
     if rt is None:
         raise errors.invalid_grant("refresh_unknown")
@@ -218,15 +224,17 @@ def _refresh(store: Store, client: Client, req: AcquireRequest) -> AcquireOutcom
     if store.settings.rotate_refresh_tokens:
         store.refresh_tokens[rt.token] = dataclasses.replace(rt, revoked=True)
         rt = store.add_refresh_token(client.client_id, account=rt.account)
-    return _issue(store, client, rt, from_code=None)
+    return _issue(store, client, rt, None, authority)
 
 
-def _issue(store: Store, client: Client, rt: RefreshToken, from_code: str | None) -> AcquireOutcome:
+def _issue(
+    store: Store, client: Client, rt: RefreshToken, from_code: str | None, authority: str | None
+) -> AcquireOutcome:
     at = store.add_access_token(
         client.client_id, refresh_token=rt.token, account=rt.account, from_code=from_code
     )
     s = store.settings
-    base = store.base_url
+    base = authority or store.base_url
     return AcquireOutcome(
         access_token=at.token,
         expires_in_seconds=s.access_token_lifetime_seconds,

@@ -34,8 +34,9 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+#: operation -> (rule(store, request, authority), request type)
 _RULES: dict[str, tuple[Callable[..., Any], type]] = {
-    REVOKE: (rules.revoke, rules.RevokeRequest),
+    REVOKE: (lambda store, request, authority: rules.revoke(store, request), rules.RevokeRequest),
     ACQUIRE: (rules.acquire, rules.AcquireRequest),
 }
 
@@ -56,6 +57,8 @@ class Udc:
     """Per-call user data: the store to act on and what the call did."""
 
     store: Store
+    #: The base URL the client reached the fake through (from its Host header).
+    authority: str | None = None
     summary: CallSummary = field(default_factory=CallSummary)
     unexpected: list[BaseException] = field(default_factory=list)
 
@@ -111,7 +114,7 @@ def call(ctx: Any, operation: str, service_request: Any) -> Any:
     result_cls = RESULT_TYPES[operation]
     base: dict[str, Any] = {"ResponseId": request.request_id or 0}
     try:
-        outcome = rule(store, request)
+        outcome = rule(store, request, udc.authority)
     except OAuthError as exc:
         summary.status = "Fail"
         summary.error_numbers = [exc.entry.number]

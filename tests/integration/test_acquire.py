@@ -322,3 +322,14 @@ def test_two_servers_client_follows_redirect_to_the_right_one(fake_projector_fac
     assert away.token_state(rt) == "active"
     assert revoke(home.url, token=rt).field("RedirectUrl") is None
     assert home.token_state(rt) == "revoked"
+
+
+def test_service_authorities_name_the_address_the_client_used(fake_projector):
+    answer = acquire(
+        fake_projector.url,
+        GrantType="refresh_token",
+        RefreshToken=SAMPLE_TOKEN,
+        headers={"Host": "fake.example:8080"},
+    )
+    assert answer.field("SoapServiceAuthority") == "http://fake.example:8080"
+    assert answer.field("RestServiceAuthority") == "http://fake.example:8080"
