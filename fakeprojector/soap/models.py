@@ -75,8 +75,24 @@ class PwsResponse(PwsBase):
     ]
 
 
+def _lock_type(name: str) -> type[ComplexModel]:
+    """A lock-related type of ``PwsFault`` [doc]. The fake never locks anything, so these are
+    always nil and declared without their members (the vendor's carry user and lock fields)."""
+    return type(
+        name, (ComplexModel,), {"__namespace__": NS_SHARED_COMMON, "__type_name__": name, "_type_info": []}
+    )
+
+
+PwsUserRef = _lock_type("PwsUserRef")
+PwsStolenLock = _lock_type("PwsStolenLock")
+ArrayOfPwsEntityLockSummary = Array(_lock_type("PwsEntityLockSummary")).customize(
+    type_name="ArrayOfPwsEntityLockSummary", __namespace__=NS_SHARED_COMMON, min_occurs=0, nillable=True
+)
+
+
 class PwsFault(ComplexModel):
-    """The detail of the fault every operation declares (``PwsFaultFault``) [doc]."""
+    """The detail of the fault every operation declares (``PwsFaultFault``) [doc], members in
+    the vendor's order; the three lock members are always nil here."""
 
     __namespace__ = NS_SHARED_COMMON
     __type_name__ = "PwsFault"
@@ -84,6 +100,9 @@ class PwsFault(ComplexModel):
         ("Messages", ArrayOfPwsMessage),
         ("ResponseId", Int),
         ("ServiceName", String),
+        ("LockHolderUserIdentity", PwsUserRef.customize(min_occurs=0, nillable=True)),
+        ("LockHolders", ArrayOfPwsEntityLockSummary),
+        ("LockTaker", PwsStolenLock.customize(min_occurs=0, nillable=True)),
     ]
 
 
