@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from fakeprojector.contract import SERVICE_PATH
@@ -136,13 +136,21 @@ _ROUTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/accounts", "accounts", ("GET", "POST")),
     ("/clients", "clients", ("GET", "POST")),
     ("/refresh-tokens", "refresh_tokens", ("POST",)),
-    ("/refresh-tokens/<path:token>", "refresh_token", ("GET",)),
-    ("/access-tokens/<path:token>", "access_token", ("GET",)),
+    ("/refresh-tokens/<token:token>", "refresh_token", ("GET",)),
+    ("/access-tokens/<token:token>", "access_token", ("GET",)),
     ("/authorization-codes", "authorization_codes", ("POST",)),
     ("/requests", "requests", ("GET", "DELETE")),
     ("/faults", "faults", ("GET", "POST", "DELETE")),
     ("/faults/<int:fault_id>", "fault", ("GET", "DELETE")),
 )
+
+
+class _TokenConverter(BaseConverter):
+    """A whole token as one path value: session tickets are base64, so they may hold ``/``,
+    start with it, or hold ``//`` (werkzeug's ``path`` converter refuses a leading slash)."""
+
+    regex = ".+"
+    part_isolating = False
 
 
 def _loggable(path: str) -> str:
@@ -181,6 +189,7 @@ class AdminAPI:
             [Rule(PREFIX + path, endpoint=name, methods=list(methods)) for path, name, methods in _ROUTES],
             strict_slashes=False,
             merge_slashes=False,
+            converters={"token": _TokenConverter},
         )
 
     def __call__(self, request: Request) -> Response:

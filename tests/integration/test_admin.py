@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -283,3 +285,14 @@ def test_with_token_any_caller_needs_it(token_fake, authorization, status):
     if status == 401:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
         assert response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    "token", ["/abcdefghijklmnopqrstu==", "ab//cdefghijklmnopqrst==", "abc+def/ghijklmnopqrst=="]
+)
+def test_session_tickets_with_any_slashes_can_be_looked_up(token):
+    """Base64 session tickets may start with ``/`` or hold ``//`` (1 in ~60 generated ones)."""
+    with FakeProjector() as fp:
+        fp.add_access_token(SAMPLE_CLIENT, token=token)
+        with urllib.request.urlopen(fp.admin_url + "access-tokens/" + quote(token), timeout=5) as r:
+            assert json.loads(r.read())["token"] == token
