@@ -93,10 +93,14 @@ def _shape_error(context: str, missing: list[str], improper: list[str]) -> OAuth
 
 
 def _check_client(store: Store, client_identifier: str, client_secret: str) -> Client:
-    """50630 for a non-GUID, unknown id or wrong secret; the secret compares in constant time."""
+    """50630 for a non-GUID, unknown id or wrong secret.
+
+    The secret is compared in constant time over fixed-length digests, so neither its
+    length nor whether the client exists shows in the time taken.
+    """
     client = store.client(client_identifier)
-    expected = client.client_secret if client else "\0" * len(client_secret)
-    secret_ok = hmac.compare_digest(expected.encode(), client_secret.encode())
+    expected = hashlib.sha256((client.client_secret if client else "").encode()).digest()
+    secret_ok = hmac.compare_digest(expected, hashlib.sha256(client_secret.encode()).digest())
     if client is None or not secret_ok:
         raise OAuthError(errors.OAUTH_INVALID_CLIENT)
     return client

@@ -190,14 +190,21 @@ def test_xdist_gives_each_worker_its_own_server(project):
         from client import revoke
 
         @pytest.mark.parametrize("i", range(20))
-        def test_revoke(fake_projector, i):
+        def test_revoke(fake_projector, i, worker_id):
             assert fake_projector.token_state("{TOKEN}") == "active"
             assert ">Ok<" in revoke(fake_projector.url)
             assert len(fake_projector.requests) == 1
+            with open("ports.txt", "a") as f:
+                f.write(f"{{worker_id}} {{fake_projector.port}}\\n")
         """
     )
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=20)
+    pairs = {tuple(line.split()) for line in (project.path / "ports.txt").read_text().splitlines()}
+    workers = {w for w, _ in pairs}
+    assert workers == {"gw0", "gw1"}
+    assert len({p for _, p in pairs}) == 2  # one server per worker, each always the same
+    assert len(pairs) == 2
 
 
 def test_500_tests_using_the_fixture(project):

@@ -31,6 +31,13 @@ from fakeprojector import errors
 from fakeprojector.contract import NS_SERVICE, NS_SOAP12_ENV, NS_SOAP_ENV, NS_XSI, REQUEST_PARAM
 
 _NIL = f"{{{NS_XSI}}}nil"
+
+
+def _is_nil(el: etree._Element) -> bool:
+    """``i:nil`` is an ``xs:boolean``: ``true`` or ``1``, with XML whitespace around [wcf]."""
+    return (el.get(_NIL) or "").strip(" \t\r\n") in ("true", "1")
+
+
 _ENVELOPE = f"{{{NS_SOAP_ENV}}}Envelope"
 _BODY = f"{{{NS_SOAP_ENV}}}Body"
 _PARAM = f"{{{NS_SERVICE}}}{REQUEST_PARAM}"
@@ -203,7 +210,7 @@ def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
         if child.tag == _PARAM:
             param = child
             break
-    if param is None or param.get(_NIL) == "true":
+    if param is None or _is_nil(param):
         return {}
     plan = members(request_cls)
     index = _read_index(request_cls)
@@ -219,7 +226,7 @@ def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
             continue  # unknown, wrong namespace, out of order or repeated: WCF skips it
         position = i + 1
         member = plan[i]
-        if el.get(_NIL) == "true":
+        if _is_nil(el):
             out[name] = None
         elif member.kind == "int":
             out[name] = _read_int(el, name)

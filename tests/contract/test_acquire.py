@@ -235,7 +235,7 @@ def test_pkce_plain(target, fake):
 
 
 @pytest.mark.fake_only
-@pytest.mark.contract("acquire.pkce")
+@pytest.mark.choice("acquire.pkce-unused-verifier")
 def test_verifier_for_a_code_without_challenge_is_ignored(target):
     _issued(target, _exchange(target, CodeVerifier=PKCE_VERIFIER))
 
@@ -357,8 +357,14 @@ def test_default_lifetimes_and_they_are_configurable(target, fake):
 @pytest.mark.fake_only
 @pytest.mark.choice("acquire.lifetimes")
 def test_code_lives_60_seconds(target, fake):
-    fake.clock.advance(59)
+    fake.clock.freeze()
+    fake.store.reset()  # the fixture codes are issued at this frozen instant
+    fake.clock.advance(59.999)
     _issued(target, _exchange(target))
+    fake.clock.advance(0.001)  # exactly 60 s after the (re)load: expired
+    assert_error(
+        _exchange(target, code=PKCE_CODE, CodeVerifier=PKCE_VERIFIER), ACQUIRE, 50631, grant_error_pattern()
+    )
 
 
 @pytest.mark.fake_only

@@ -67,6 +67,7 @@ def test_revoke_of_a_token_on_another_server_redirects_and_changes_nothing(targe
     assert_redirect(revoke(target.url, ELSEWHERE_TOKEN, target.client_id, target.client_secret), REVOKE)
     # nothing changed: the same request still redirects (the token is still alive over there)
     assert_redirect(revoke(target.url, ELSEWHERE_TOKEN, target.client_id, target.client_secret), REVOKE)
+    assert target.fake.token_state(ELSEWHERE_TOKEN) == "active"
 
 
 @pytest.mark.fake_only
@@ -95,6 +96,7 @@ def test_code_on_another_server_redirects_and_is_not_consumed(target):
             RedirectUri=REDIRECT_URI,
         )
         assert_redirect(answer, ACQUIRE)
+    assert target.fake.store.codes[ELSEWHERE_CODE].used is False
     # and a code of this server still exchanges normally
     answer = acquire(
         target.url,

@@ -266,3 +266,17 @@ def test_result_namespaces(fake_projector):
     assert result.nsmap["i"] == XSI
     assert result.find(f"{{{RSP}}}RedirectUrl") is not None
     assert result.xpath("c:Messages", namespaces=NS)[0].nsmap["b"] == SHR
+
+
+@pytest.mark.parametrize("nil", ["true", "1", " true "])
+def test_xsi_nil_is_an_xs_boolean(fake_projector, nil):
+    body = (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:p="http://projectorpsa.com/PwsProjectorServices/" '
+        'xmlns:r="http://projectorpsa.com/DataContracts/Requests/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">'
+        f'<s:Body><p:PwsRevokeOauth2RefreshToken><p:serviceRequest><r:RequestId i:nil="{nil}"/>'
+        f"<r:ClientIdentifier>{SAMPLE_CLIENT}</r:ClientIdentifier><r:ClientSecret>{SAMPLE_SECRET}</r:ClientSecret>"
+        f'<r:Token i:nil="{nil}">{SAMPLE_TOKEN}</r:Token></p:serviceRequest></p:PwsRevokeOauth2RefreshToken></s:Body></s:Envelope>'
+    ).encode()
+    answer = post(fake_projector.url, body, action=OP)
+    assert answer.field("ResponseId") == "0"
+    assert 'missing parameters "Token"' in _error(answer)["ErrorText"]
