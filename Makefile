@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
 venv: $(VENV)/.installed-test
 
 run: $(VENV)/.installed-run
-	$(VENV)/bin/fakeprojector serve --port $(PORT)
+	@$(VENV)/bin/fakeprojector serve --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(TEST_CMD)

@@ -42,6 +42,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    configured = _configured_fixtures(config)
+    if configured is not None:  # a bad file named by option or ini stops the run at once
+        try:
+            load_fixtures(configured)
+        except FixtureError as exc:
+            raise pytest.UsageError(
+                f"fakeprojector cannot load its fixtures: {exc}\n"
+                "Fix the file, or point --fake-projector-fixtures / the fake_projector_fixtures ini key at another one."
+            ) from None
     config.addinivalue_line(
         "markers",
         "fake_projector(fixtures=None, **settings): give this test its own fixtures file/dict and/or "

@@ -118,7 +118,7 @@ def test_bad_fixtures_file_stops_the_run_with_a_clear_message(project):
     (project.path / "bad.json").write_text('{"clients": [{"client_id": "x"}]}')
     project.makepyfile(test_app="def test_x(fake_projector):\n    pass\n")
     result = project.runpytest("-p", "no:cacheprovider", "--fake-projector-fixtures", "bad.json")
-    assert result.ret != 0
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # the run stops before any test
     output = result.stdout.str() + result.stderr.str()
     assert "bad.json: clients[0] (client_id 'x'): field 'client_id': must be a GUID" in output
     assert "--fake-projector-fixtures" in output
