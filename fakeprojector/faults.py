@@ -34,14 +34,15 @@ from werkzeug.wrappers import Request, Response
 from fakeprojector import errors
 from fakeprojector.contract import (
     CONTENT_TYPE,
-    NS_SERVICE,
     REQUEST_FIELDS,
     VENDOR_HOSTS,
     operation_for_action,
 )
+from fakeprojector.journal import journal_fields
 from fakeprojector.soap import wire
-from fakeprojector.soap.mapping import REDACTED, SECRET_FIELDS, PwsFaultError, Udc, result
+from fakeprojector.soap.mapping import PwsFaultError, Udc, result
 from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES
+from fakeprojector.soap.protocol import resolve_operation
 
 KINDS: Final = ("delay", "http_status", "soap_fault", "drop", "redirect")
 HTTP_BODIES: Final = ("empty", "html")
@@ -302,9 +303,10 @@ def _operation(body: bytes, soap_action: str | None, udc: Udc) -> str | None:
         tag = wire.body_element(wire.parse_envelope(body)).tag
     except wire.WireError:
         return None
-    prefix = f"{{{NS_SERVICE}}}"
-    name = tag[len(prefix) :] if tag.startswith(prefix) else None
-    return name if name in REQUEST_FIELDS else None
+    try:
+        return resolve_operation(None, tag, strict=False)
+    except wire.WireError:  # not an operation this fake answers
+        return None
 
 
 def _read_call(body: bytes, operation: str | None) -> _Call:
@@ -315,8 +317,7 @@ def _read_call(body: bytes, operation: str | None) -> _Call:
         values = wire.read_request(wire.body_element(wire.parse_envelope(body)), REQUEST_TYPES[operation])
     except wire.WireError:
         return _Call(operation)
-    fields = {k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in values.items() if v is not None}
-    return _Call(operation, values.get("RequestId"), fields)
+    return _Call(operation, values.get("RequestId"), journal_fields(values))
 
 
 def _answer(fault: Fault, call: _Call, udc: Udc) -> Response:

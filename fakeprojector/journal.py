@@ -16,6 +16,16 @@ from typing import Any
 
 DEFAULT_MAX_ENTRIES = 10_000
 
+#: Request fields that never leave the process: the journal and the log show them as ``***``.
+SECRET_FIELDS = frozenset({"ClientSecret"})
+REDACTED = "***"
+
+
+def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a call as the journal keeps them: absent ones dropped, the client
+    secret redacted, everything else (tokens included) whole, since tests assert on them."""
+    return {k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in sent.items() if v is not None}
+
 
 @dataclass(frozen=True)
 class JournalEntry:

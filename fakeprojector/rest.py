@@ -35,7 +35,7 @@ from werkzeug.wrappers import Request, Response
 from fakeprojector import errors, rules
 from fakeprojector.contract import ACQUIRE, GRANT_CODE, REVOKE
 from fakeprojector.errors import CatalogueEntry, OAuthError
-from fakeprojector.journal import Journal, JournalEntry
+from fakeprojector.journal import Journal, JournalEntry, journal_fields
 from fakeprojector.store import Store
 
 log = logging.getLogger("fakeprojector")
@@ -44,7 +44,6 @@ TOKEN_PATH = "/oauth2token"  # noqa: S105 - a URL path, not a password
 REVOKE_PATH = "/oauth2revoketoken"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-REDACTED = "***"
 
 #: RFC 6749 §5.2 / RFC 7009 §2.2.1 ``error`` and the HTTP status for each catalogue entry [choice].
 RFC_ERRORS: dict[CatalogueEntry, tuple[str, int]] = {
@@ -192,7 +191,7 @@ class RestTwins:
                 improper.append("ClientSecret")
             values["client_identifier"], values["client_secret"] = basic
             sent.update({"ClientIdentifier": basic[0], "ClientSecret": basic[1]})
-        fields = {k: (REDACTED if k == "ClientSecret" and v else v) for k, v in sent.items()}
+        fields = journal_fields(sent)
         try:
             if improper:
                 order = [wire for *_, wire in spec]

@@ -19,13 +19,10 @@ from fakeprojector import errors, rules
 from fakeprojector.clock import format_wcf_datetime
 from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, REVOKE
 from fakeprojector.errors import OAuthError
+from fakeprojector.journal import journal_fields
 from fakeprojector.soap import wire
 from fakeprojector.soap.models import RESULT_TYPES, PwsFault, PwsMessage
 from fakeprojector.store import Store
-
-#: The request fields that never leave the process: the journal and logs redact them.
-SECRET_FIELDS = frozenset({"ClientSecret"})
-REDACTED = "***"
 
 
 @cache
@@ -108,9 +105,7 @@ def call(ctx: Any, operation: str, service_request: Any) -> Any:
     summary = udc.summary
     summary.operation = operation
     summary.request_id = request.request_id
-    summary.fields = {
-        k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in wire_fields.items() if v is not None
-    }
+    summary.fields = journal_fields(wire_fields)
     result_cls = RESULT_TYPES[operation]
     base: dict[str, Any] = {"ResponseId": request.request_id or 0}
     try:
