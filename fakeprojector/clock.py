@@ -82,10 +82,6 @@ class AdjustableClock:
             else:
                 self._frozen_ns = round(at * _NS_PER_S)
 
-    def set(self, at: datetime | float) -> None:
-        """Alias of :meth:`freeze` with a required instant."""
-        self.freeze(at)
-
     def unfreeze(self) -> None:
         """Let time run again from the frozen instant."""
         with self._lock:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from fakeprojector.clock import AdjustableClock, TokenSource
@@ -98,11 +97,6 @@ class Store:
         with self.lock:
             self.fixtures = loaded
             self.reset()
-
-    @contextmanager
-    def locked(self) -> Iterator[Store]:
-        with self.lock:
-            yield self
 
     def configure(self, **changes: Any) -> Settings:
         """Change settings until the next reset (validated like a fixtures file)."""

@@ -17,7 +17,7 @@ from spyne import Fault
 
 from fakeprojector import errors, rules
 from fakeprojector.clock import format_wcf_datetime
-from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, REVOKE
+from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, RESPONSE_BASE_FIELDS, REVOKE
 from fakeprojector.errors import OAuthError
 from fakeprojector.journal import journal_fields
 from fakeprojector.soap import wire
@@ -151,7 +151,7 @@ def _result_defaults(cls: Any) -> dict[str, Any]:
     return {
         name: (0 if _is_int(t) else None)
         for name, t in cls._type_info.items()
-        if name not in ("Messages", "ResponseId", "Status", "ServerTimestampUtc")
+        if name not in RESPONSE_BASE_FIELDS
     }
 
 
