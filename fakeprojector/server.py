@@ -39,7 +39,8 @@ class FakeProjector:
 
     ``fixtures``: a path, a dict, or a list of them (default: the packaged fixtures with the
     vendor's sample client and token). ``settings``: overrides of :class:`Settings`.
-    ``seed`` makes generated tokens repeatable. Use as a context manager, or call
+    ``seed`` makes generated tokens repeatable. ``stall_timeout`` (30 s) closes a connection
+    that stalls mid-request or idles between requests. Use as a context manager, or call
     :meth:`start` / :meth:`stop`.
     """
 
@@ -54,6 +55,7 @@ class FakeProjector:
         max_body: int = DEFAULT_MAX_BODY,
         admin_token: str | None = None,
         journal_size: int | None = None,
+        stall_timeout: float = serving.STALL_TIMEOUT,
     ) -> None:
         self.clock = AdjustableClock()
         self.token_source = TokenSource(seed)
@@ -61,6 +63,7 @@ class FakeProjector:
         self.journal = Journal(journal_size) if journal_size else Journal()
         self.host, self._port = host, port
         self.admin_token = admin_token
+        self.stall_timeout = stall_timeout
         self.app = FakeProjectorApp(self.store, journal=self.journal, max_body=max_body)
         #: Fault injection: the admin API's ``/faults``, and ``add_fault()`` below.
         self.faults = FaultInjector(self.store.clock)
@@ -75,7 +78,7 @@ class FakeProjector:
             raise RuntimeError("this FakeProjector is already running")
         if self.host not in (LOOPBACK, "localhost", "::1"):
             log.warning("fakeprojector is listening on %s: reachable beyond this machine", self.host)
-        server = serving.serve(self.host, self._port, self.app)
+        server = serving.serve(self.host, self._port, self.app, self.stall_timeout)
         self._server = server
         self.store.base_url = self.base_url
         self._thread = threading.Thread(

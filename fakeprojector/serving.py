@@ -119,9 +119,17 @@ class Handler(WSGIRequestHandler):
         log.debug("http: connection-level error %s", numbers[0] if numbers else "")
 
 
-def serve(host: str, port: int, app: Any) -> BaseWSGIServer:
-    """Bind now (port 0: the OS picks) and return the server; run ``serve_forever`` yourself."""
-    server = make_server(host, port, app, threaded=True, request_handler=Handler)
+def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) -> BaseWSGIServer:
+    """Bind now (port 0: the OS picks) and return the server; run ``serve_forever`` yourself.
+
+    ``stall_timeout``: seconds a connection may stall mid-request or idle between requests.
+    """
+    handler = (
+        Handler
+        if stall_timeout == Handler.timeout
+        else type("Handler", (Handler,), {"timeout": stall_timeout})
+    )
+    server = make_server(host, port, app, threaded=True, request_handler=handler)
     server.open_connections = set()  # type: ignore[attr-defined]
     server.connections_lock = threading.Lock()  # type: ignore[attr-defined]
     return server

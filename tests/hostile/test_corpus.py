@@ -224,13 +224,10 @@ def test_a_local_external_dtd_is_never_opened(fake_projector, tmp_path):
 
 
 @pytest.mark.choice("wire.stall-timeout")
-def test_a_stalled_connection_is_closed_by_the_server(fake_projector_factory, monkeypatch):
+def test_a_stalled_connection_is_closed_by_the_server(fake_projector_factory):
     """Slowloris bound: a request stalled mid-body is dropped after the handler timeout
     (30 s by default; shortened here), answered with a 400 Client fault if still possible."""
-    from fakeprojector import serving
-
-    monkeypatch.setattr(serving.Handler, "timeout", 0.3)
-    fake = fake_projector_factory()
+    fake = fake_projector_factory(stall_timeout=0.3)
     head = request_bytes("POST", PATH, REVOKE_HEADERS, b"", content_length=False)[:-2]
     partial = head + f"Content-Length: {len(SAMPLE)}\r\n\r\n".encode() + SAMPLE[:50]
     started = time.monotonic()

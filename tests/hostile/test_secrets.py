@@ -36,8 +36,8 @@ WRONG_SECRETS = [
 
 
 def test_wrong_secrets_of_every_length_are_compared_in_constant_time(monkeypatch):
-    """Each check goes through hmac.compare_digest, also for an unknown client (so a
-    missing client takes the same path), and every wrong secret is 50630."""
+    """Each check goes through hmac.compare_digest on two SHA-256 digests, also for an unknown
+    client (so a missing client takes the same path), and every wrong secret is 50630."""
     store = Store({"clients": [{"client_id": SAMPLE_CLIENT, "client_secret": SECRET}]})
     calls: list[tuple[int, int]] = []
     real = hmac.compare_digest
@@ -56,6 +56,9 @@ def test_wrong_secrets_of_every_length_are_compared_in_constant_time(monkeypatch
             assert caught.value.entry.number == (50632 if secret == "" else 50630)
             if secret:
                 assert len(calls) == 1, "the secret was not compared with hmac.compare_digest"
+                # equal, fixed-length operands: neither the secret's length nor whether the
+                # client exists can change the time compare_digest takes
+                assert calls == [(32, 32)], calls
     calls.clear()
     rules.revoke(
         store, rules.RevokeRequest(client_identifier=SAMPLE_CLIENT, client_secret=SECRET, token=SAMPLE_TOKEN)
