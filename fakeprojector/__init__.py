@@ -7,8 +7,9 @@ catalogue (:mod:`fakeprojector.errors`), fixtures loading, and the records it re
 from fakeprojector.errors import CATALOGUE, CatalogueEntry, OAuthError
 from fakeprojector.fixtures import FixtureError, load_fixtures
 from fakeprojector.journal import JournalEntry
-from fakeprojector.records import AccessToken, Account, AuthorizationCode, Client, RefreshToken, Settings
+from fakeprojector.records import AccessToken, Account, AuthorizationCode, Client, RefreshToken
 from fakeprojector.server import FakeProjector, ServerError
+from fakeprojector.settings import Settings, SettingsError
 from fakeprojector.version import __version__
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "RefreshToken",
     "ServerError",
     "Settings",
+    "SettingsError",
     "__version__",
     "load_fixtures",
 ]

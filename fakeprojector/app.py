@@ -210,7 +210,7 @@ class FakeProjectorApp:
                 if injected_response is not None:
                     return injected_response, fault_kind, True
         answer = self.endpoint.handle(
-            body, soap_action, udc, strict_action=self.store.settings.strict_soap_action
+            body, soap_action, udc, strict_action=not self.store.settings.lenient_soap_action
         )
         return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault_kind, False
 

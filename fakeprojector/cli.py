@@ -14,36 +14,33 @@ import logging
 import os
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from fakeprojector import __version__
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
-
-#: Settings each taking a plain ``--flag VALUE`` (the option name is the setting's, dashed).
-_VALUE_SETTINGS = (
-    "code_lifetime_seconds",
-    "access_token_lifetime_seconds",
-    "timeout_minutes",
-    "max_lifetime_minutes",
-    "refresh_token_lifetime_seconds",
-    "token_type",
-    "error_style",
-)
-#: On/off settings: ``--flag`` / ``--no-flag``; absent leaves the fixtures' value.
-_SWITCH_SETTINGS = ("strict_soap_action", "rotate_refresh_tokens", "auto_approve")
+from fakeprojector.settings import specs
 
 
 def _settings_from(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given on the command line; they override the fixtures' ``settings``."""
-    settings: dict[str, Any] = {}
-    for name in (*_VALUE_SETTINGS, *_SWITCH_SETTINGS):
-        value = getattr(args, name)
-        if value is not None:
-            settings[name] = value
-    return settings
+    return {name: getattr(args, name) for name in specs() if getattr(args, name) is not None}
+
+
+def _add_setting_flags(group: argparse._ArgumentGroup) -> None:
+    """One flag per setting, generated from :mod:`fakeprojector.settings` (name, type, help)."""
+    for spec in specs().values():
+        default = "none" if spec.default is None else str(spec.default).lower()
+        help_text = f"{spec.help} (default: {default})"
+        if spec.kind == "bool":
+            group.add_argument(spec.flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif spec.kind == "choice":
+            group.add_argument(spec.flag, choices=spec.choices, default=None, help=help_text)
+        else:
+            kind = {"int": int, "float": float, "optional_float": float, "str": str}[spec.kind]
+            group.add_argument(spec.flag, type=kind, metavar=spec.metavar, default=None, help=help_text)
 
 
 _DESCRIPTION = """\
@@ -153,59 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         "behaviour",
         "Switchable choices of the contract; each overrides the fixtures' 'settings'\n(see the README's Settings).",
     )
-    behaviour.add_argument(
-        "--error-style",
-        choices=["inband", "fault"],
-        help="OAuth errors as in-band PwsMessage with HTTP 200 (inband, documented; the default) or as HTTP 500 SOAP Faults with a PwsFault detail (fault)",
-    )
-    behaviour.add_argument(
-        "--strict-soap-action",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="answer a request without SOAPAction with WCF's ActionNotSupported fault, as real WCF does (default: off, dispatch on the body element)",
-    )
-    behaviour.add_argument(
-        "--rotate-refresh-tokens",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="on refresh, issue a new refresh token and revoke the old one (default: off)",
-    )
-    behaviour.add_argument(
-        "--auto-approve",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="the consent page /oauth2authorize/{account} redirects with a code at once, without sign-in (headless tests; default: off)",
-    )
-    behaviour.add_argument(
-        "--code-lifetime-seconds", type=float, metavar="S", help="authorization code lifetime (default: 60)"
-    )
-    behaviour.add_argument(
-        "--access-token-lifetime-seconds",
-        type=int,
-        metavar="S",
-        help="ExpiresInSeconds, and the session ticket's lifetime (default: 3600)",
-    )
-    behaviour.add_argument(
-        "--timeout-minutes",
-        type=int,
-        metavar="M",
-        help="TimeoutMinutes returned by PwsAcquireOauth2Token (default: 60)",
-    )
-    behaviour.add_argument(
-        "--max-lifetime-minutes",
-        type=int,
-        metavar="M",
-        help="MaxLifetimeMinutes returned by PwsAcquireOauth2Token (default: 1440)",
-    )
-    behaviour.add_argument(
-        "--refresh-token-lifetime-seconds",
-        type=float,
-        metavar="S",
-        help="refresh token lifetime (default: none, they never expire)",
-    )
-    behaviour.add_argument(
-        "--token-type", help="TokenType returned by PwsAcquireOauth2Token (default: projector_session_ticket)"
-    )
+    _add_setting_flags(behaviour)
 
     check = sub.add_parser(
         "check-fixtures",
@@ -227,10 +172,43 @@ def _configure_logging(level: str) -> None:
     )
 
 
+#: Ctrl-C and ``kill``: either stops the server cleanly with exit status 0.
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+_SIGWAIT = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigwait")
+
+
+def _block_stop_signals() -> None:
+    """Hold SIGINT and SIGTERM pending instead of running a handler (POSIX).
+
+    No Python handler runs, so none can take a lock: a handler that set a
+    ``threading.Event`` deadlocked when a second signal landed while the main thread held
+    the event's lock (its own wait, or the first handler's ``set``). Blocked here before
+    the server's threads start, the mask is inherited by all of them, and
+    :func:`_wait_for_stop_signal` takes the first signal with ``sigwait``; later ones stay
+    pending and change nothing.
+    """
+    if _SIGWAIT:
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def _wait_for_stop_signal() -> None:
+    """Block until SIGINT or SIGTERM. Without ``sigwait`` (Windows) a handler only sets a
+    flag, which takes no lock, and the main thread polls it."""
+    if _SIGWAIT:
+        signal.sigwait(STOP_SIGNALS)
+        return
+    stopping: list[int] = []
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda signum, frame: stopping.append(signum))
+    while not stopping:
+        time.sleep(0.1)
+
+
 def serve(args: argparse.Namespace) -> int:
     from fakeprojector.server import FakeProjector
 
     _configure_logging(args.log_level)
+    _block_stop_signals()  # before any thread exists, so every thread inherits the mask
     kwargs: dict[str, Any] = {}
     if args.max_body is not None:
         kwargs["max_body"] = args.max_body
@@ -258,13 +236,6 @@ def serve(args: argparse.Namespace) -> int:
     except SystemExit:  # werkzeug's make_server prints why it cannot bind, then exits 1
         print(f"fakeprojector: cannot listen on {args.host}:{args.port}", file=sys.stderr)
         return 2
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
     if args.ready_file:  # before the URL line: whoever reads that line may read the file next
         ready = {"url": fake.url, "wsdl_url": fake.wsdl_url, "admin_url": fake.admin_url, "pid": os.getpid()}
         tmp = Path(args.ready_file + ".tmp")
@@ -279,8 +250,7 @@ def serve(args: argparse.Namespace) -> int:
         ", ".join(fake.store.fixtures.sources),
     )
     try:
-        while not stop.wait(0.5):
-            pass
+        _wait_for_stop_signal()
     finally:
         fake.stop()
         if args.ready_file:
@@ -318,11 +288,14 @@ def check_fixtures(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    if args.command == "check-fixtures":
-        return check_fixtures(args)
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "check-fixtures":
+            return check_fixtures(args)
+    except KeyboardInterrupt:  # Ctrl-C before the server blocks it: no traceback
+        return 130
     parser.print_help()
     return 2
 

@@ -293,11 +293,11 @@ class FaultInjector:
 
 
 def _operation(body: bytes, soap_action: str | None, udc: Udc) -> str | None:
-    """The operation a call addresses: its SOAPAction, else (unless strict) its body element."""
+    """The operation a call addresses: its SOAPAction, else (when lenient) its body element."""
     action = (soap_action or "").strip().strip('"')
     if action:
         return operation_for_action(action)
-    if udc.store.settings.strict_soap_action:
+    if not udc.store.settings.lenient_soap_action:
         return None
     try:
         tag = wire.body_element(wire.parse_envelope(body)).tag

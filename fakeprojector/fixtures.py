@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, Union
 
@@ -23,9 +22,9 @@ from fakeprojector.records import (
     Client,
     Fixtures,
     RefreshToken,
-    Settings,
     User,
 )
+from fakeprojector.settings import Settings, SettingsError, settings_from
 
 FixturesSource = Union[str, "os.PathLike[str]", Mapping[str, Any], Fixtures, None]
 
@@ -119,31 +118,14 @@ def _guid(e: _Entry, name: str) -> str:
 
 
 def validate_settings(raw: Any, where: str) -> Settings:
-    """Check a ``settings`` object and build :class:`Settings` from it and the defaults."""
-    names = [f.name for f in fields(Settings)]
-    e = _Entry(where, "settings", raw, names)
-    base = Settings()
-    values: dict[str, Any] = {}
-    for name in names:
-        if name not in raw:
-            continue
-        value = raw[name]
-        default = getattr(base, name)
-        if name == "error_style":
-            if value not in ("inband", "fault"):
-                raise e.fail(name, f"must be 'inband' or 'fault', not {_kind(value)}")
-        elif name == "refresh_token_lifetime_seconds":
-            if value is not None:
-                value = e.number(name)
-        elif isinstance(default, bool):
-            value = e.boolean(name)
-        elif isinstance(default, (int, float)):
-            number = e.number(name)
-            value = type(default)(number) if number is not None else default
-        elif isinstance(default, str):
-            value = e.string(name, required=True)
-        values[name] = value
-    return Settings(**values)
+    """Check a fixtures file's ``settings`` object and build :class:`Settings` from it
+    and the defaults; a problem names the file and the setting."""
+    if not isinstance(raw, dict):
+        raise FixtureError(where, "settings", None, f"must be a JSON object, not {_kind(raw)}")
+    try:
+        return settings_from(raw)
+    except SettingsError as exc:
+        raise FixtureError(where, "settings", exc.setting, exc.problem) from None
 
 
 def _parse_document(doc: Any, source: str) -> dict[str, list[Any]]:

@@ -1,4 +1,4 @@
-"""The records the store keeps and the settings that shape the fake's behaviour.
+"""The records the store keeps.
 
 Frozen dataclasses only, standard library only: the store replaces a record to change
 it, so a record handed out (``fp.clients()``) never changes under the caller.
@@ -6,33 +6,12 @@ it, so a record handed out (``fp.clients()``) never changes under the caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fakeprojector.settings import Settings
 
 TokenState = Literal["active", "revoked", "expired"]
-ErrorStyle = Literal["inband", "fault"]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every undocumented behaviour the fake lets you choose [choice], with the defaults
-    of contract.md. ``error_style`` and ``strict_soap_action`` shape the wire; the rest
-    shape the OAuth rules."""
-
-    code_lifetime_seconds: float = 60.0
-    access_token_lifetime_seconds: int = 3600
-    timeout_minutes: int = 60
-    max_lifetime_minutes: int = 1440
-    refresh_token_lifetime_seconds: float | None = None
-    rotate_refresh_tokens: bool = False
-    token_type: str = "projector_session_ticket"  # noqa: S105 - a token type name, not a secret
-    error_style: ErrorStyle = "inband"
-    strict_soap_action: bool = False
-    #: The consent page issues a code without asking (headless tests) [choice].
-    auto_approve: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer
 
-from fakeprojector import assertions, serving
+from fakeprojector import assertions, options, serving
 from fakeprojector.admin import AdminAPI
 from fakeprojector.app import ADMIN_PREFIX, DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.clock import AdjustableClock, TokenSource
@@ -23,7 +23,8 @@ from fakeprojector.contract import SERVICE_PATH
 from fakeprojector.faults import Fault, FaultInjector
 from fakeprojector.fixtures import FixturesSource
 from fakeprojector.journal import Journal, JournalEntry
-from fakeprojector.records import AccessToken, Account, Client, RefreshToken, Settings, TokenState
+from fakeprojector.records import AccessToken, Account, Client, RefreshToken, TokenState
+from fakeprojector.settings import Settings
 from fakeprojector.store import Store
 
 log = logging.getLogger("fakeprojector")
@@ -57,6 +58,19 @@ class FakeProjector:
         journal_size: int | None = None,
         stall_timeout: float = serving.STALL_TIMEOUT,
     ) -> None:
+        # every option checked before anything is built or bound (OptionError: a ValueError)
+        host = options.text("host", host) or LOOPBACK
+        port = options.whole("port", port, 0, options.MAX_PORT)
+        max_body = options.whole("max_body", max_body, 1, options.MAX_BODY_LIMIT)
+        if journal_size is not None:
+            journal_size = options.whole("journal_size", journal_size, 1, 10_000_000)
+        stall_timeout = options.positive_seconds("stall_timeout", stall_timeout)
+        admin_token = options.text("admin_token", admin_token, optional=True)
+        seed = options.seed(seed)
+        if settings is not None and not isinstance(settings, dict):
+            raise options.OptionError(
+                "settings", f"must be a dict of settings, not {type(settings).__name__}"
+            )
         self.clock = AdjustableClock()
         self.token_source = TokenSource(seed)
         self.store = Store(fixtures, clock=self.clock, tokens=self.token_source, settings=settings)

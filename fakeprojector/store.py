@@ -15,7 +15,7 @@ from typing import Any
 
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.contract import PKCE_METHODS, is_refresh_token_form, parse_guid
-from fakeprojector.fixtures import FixturesSource, load_fixtures, validate_settings
+from fakeprojector.fixtures import FixturesSource, load_fixtures
 from fakeprojector.records import (
     AccessToken,
     Account,
@@ -23,10 +23,10 @@ from fakeprojector.records import (
     Client,
     Fixtures,
     RefreshToken,
-    Settings,
     TokenState,
     User,
 )
+from fakeprojector.settings import Settings
 
 
 class Store:
@@ -52,7 +52,7 @@ class Store:
         self.fixtures: Fixtures = load_fixtures(fixtures)
         if settings:
             self.fixtures = dataclasses.replace(
-                self.fixtures, settings=_with(self.fixtures.settings, settings)
+                self.fixtures, settings=self.fixtures.settings.replace(**settings)
             )
         self.reset()
 
@@ -99,9 +99,10 @@ class Store:
             self.reset()
 
     def configure(self, **changes: Any) -> Settings:
-        """Change settings until the next reset (validated like a fixtures file)."""
+        """Change settings until the next reset; :class:`~fakeprojector.settings.SettingsError`
+        (a ``ValueError``) names a bad one and changes nothing."""
         with self.lock:
-            self.settings = _with(self.settings, changes)
+            self.settings = self.settings.replace(**changes)
             return self.settings
 
     # --- accounts ------------------------------------------------------------------
@@ -320,11 +321,6 @@ class Store:
                 "access_tokens": len(self.access_tokens),
                 "access_tokens_active": sum(_state(t, now) == "active" for t in self.access_tokens.values()),
             }
-
-
-def _with(settings: Settings, changes: dict[str, Any]) -> Settings:
-    """``settings`` with ``changes``, validated like a fixtures file's ``settings``."""
-    return validate_settings({**settings.as_dict(), **changes}, where="settings")
 
 
 def _state(record: RefreshToken | AccessToken, now_ns: int) -> TokenState:

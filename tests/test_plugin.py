@@ -24,7 +24,7 @@ ENV = (
 def revoke(url, token="{TOKEN}", cid="{CID}", secret="{SECRET}"):
     u = urllib.parse.urlsplit(url)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    c.request("POST", u.path, ENV.format(cid=cid, secret=secret, token=token).encode(), {{"Content-Type": "text/xml"}})
+    c.request("POST", u.path, ENV.format(cid=cid, secret=secret, token=token).encode(), {{"Content-Type": "text/xml", "SOAPAction": "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsRevokeOauth2RefreshToken"}})
     r = c.getresponse(); body = r.read(); c.close()
     return body.decode()
 '''

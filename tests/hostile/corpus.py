@@ -557,8 +557,7 @@ SHAPE_CASES = [
         "no-soapaction-vendor-body-element",
         500,
         utf8(envelope(operation="PwsAuthenticate")),
-        "s:Client",
-        "does not implement",
+        "a:ActionNotSupported",
         headers=(TEXT_XML,),
     ),
     Case(

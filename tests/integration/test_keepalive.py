@@ -11,6 +11,7 @@ from fakeprojector import FakeProjector
 from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, envelope
 
 PATH = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
+ACTION = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsRevokeOauth2RefreshToken"
 BODY = envelope(
     "PwsRevokeOauth2RefreshToken",
     [("ClientIdentifier", SAMPLE_CLIENT), ("ClientSecret", SAMPLE_SECRET), ("Token", SAMPLE_TOKEN)],
@@ -18,7 +19,7 @@ BODY = envelope(
 
 
 def _post(conn, content_type="text/xml; charset=utf-8", headers=None):
-    conn.request("POST", PATH, BODY, {"Content-Type": content_type, **(headers or {})})
+    conn.request("POST", PATH, BODY, {"Content-Type": content_type, "SOAPAction": ACTION, **(headers or {})})
     response = conn.getresponse()
     response.read()
     return response

@@ -9,8 +9,13 @@ from tests.soapclient import ACTION, SAMPLE_TOKEN, envelope, post, revoke
 OP = "PwsRevokeOauth2RefreshToken"
 
 
-@pytest.mark.parametrize("action", [f'"{ACTION}{OP}"', f"{ACTION}{OP}", None, '""'])
-def test_wcf_action_quoted_unquoted_or_missing_is_accepted(fake_projector, action):
+@pytest.mark.parametrize(
+    ("action", "lenient"),
+    [(f'"{ACTION}{OP}"', False), (f"{ACTION}{OP}", False), (None, True), ('""', True)],
+)
+def test_wcf_action_quoted_or_unquoted_or_missing_when_lenient_is_accepted(fake_projector, action, lenient):
+    if lenient:
+        fake_projector.configure(lenient_soap_action=True)
     headers = {} if action is None else {"SOAPAction": action}
     body = envelope(
         OP,
@@ -51,11 +56,20 @@ def test_other_vendor_operation_names_the_fake(fake_projector):
     assert "fakeprojector does not implement operation 'PwsAuthenticate'" in text
 
 
-@pytest.mark.fake_projector(strict_soap_action=True)
-def test_strict_mode_rejects_a_missing_action_like_wcf(fake_projector):
+def test_by_default_a_missing_action_is_refused_like_wcf(fake_projector):
     answer = post(fake_projector.url, envelope(OP, [("Token", SAMPLE_TOKEN)]))
     assert answer.status == 500
     assert answer.fault()[0] == "a:ActionNotSupported"
+
+
+@pytest.mark.fake_projector(lenient_soap_action=True)
+def test_the_marker_switches_lenient_dispatch_on(fake_projector):
+    body = envelope(
+        OP, [("ClientIdentifier", "24748faf-e239-d132-167a-6e4d3e1bd0fb"), ("Token", SAMPLE_TOKEN)]
+    )
+    answer = post(fake_projector.url, body)
+    assert answer.status == 200
+    assert answer.status_text == "Fail"  # dispatched on the body: the missing secret is 50632
 
 
 def test_action_and_body_disagree(fake_projector):

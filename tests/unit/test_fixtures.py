@@ -87,7 +87,7 @@ def _write(tmp_path, doc):
         ),
         (
             {"settings": {"code_lifetime_seconds": -1}},
-            "field 'code_lifetime_seconds': must be a non-negative number",
+            "field 'code_lifetime_seconds': must be a number >= 0",
         ),
         ("{not json", "bad.json: is not valid JSON"),
         ([], "bad.json: must hold a JSON object"),
