@@ -8,6 +8,7 @@ unexpected error answers a SOAP Fault without a traceback and is kept for ``chec
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -216,6 +217,9 @@ class FakeProjectorApp:
 
 
 def _help_page(url: str) -> str:
+    """The page a browser gets at the service URL; ``url`` comes from the client's Host
+    header, so it is escaped like any other untrusted text."""
+    url = html.escape(url, quote=True)
     return (
         "<!DOCTYPE html><html><head><title>PwsProjectorServices (fakeprojector)</title></head><body>"
         "<h1>PwsProjectorServices Service</h1>"

@@ -1,27 +1,52 @@
 """Readable assertions over the request journal (``fp.assert_called(...)``).
 
-A failing assertion lists the calls that were made, closest first, so a test failure
+A failing assertion lists the calls that were made, oldest first, so a test failure
 shows at once what the client sent instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
+from fakeprojector.contract import CONSENT_FIELDS, REQUEST_FIELDS, snake
 from fakeprojector.journal import JournalEntry
 
-_ALIASES = {
-    "token": "Token",
-    "refresh_token": "RefreshToken",
-    "client_id": "ClientIdentifier",
-    "code": "Code",
-    "grant_type": "GrantType",
-}
+#: Short names for the fields tests filter on most, besides every field's snake_case name.
+_ALIASES = {"client_id": "ClientIdentifier"}
 
 
-def _field_name(name: str) -> str:
-    return _ALIASES.get(name, name)
+@cache
+def _names(known: frozenset[str]) -> dict[str, str]:
+    """Every accepted spelling -> the journal's (wire) field name."""
+    names = {n: n for n in known}
+    names.update({snake(n): n for n in known})
+    names.update({alias: wire for alias, wire in _ALIASES.items() if wire in known})
+    return names
+
+
+def known_fields(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The journal's field names: every request field of every operation, the consent
+    page's, and ``extra`` (the members of a loaded contract's operations)."""
+    return frozenset(
+        {n for fields in REQUEST_FIELDS.values() for n in fields} | set(CONSENT_FIELDS) | set(extra)
+    )
+
+
+def field_name(name: str, known: frozenset[str] | None = None) -> str:
+    """The journal field ``name`` means: a wire name (``TokenType``), its snake_case
+    (``token_type``) or an alias (``client_id``). An unknown name is a :class:`TypeError`
+    listing the known ones, so a typo never matches nothing in silence."""
+    names = _names(known if known is not None else known_fields())
+    wire = names.get(name)
+    if wire is None:
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        spelled = ", ".join(sorted({snake(n) for n in names.values()}))
+        raise TypeError(f"no journal field {name!r}{hint}; fields: {spelled}")
+    return wire
 
 
 def matching(
@@ -29,10 +54,10 @@ def matching(
 ) -> list[JournalEntry]:
     """Entries of ``operation`` (``None``: any) whose fields equal ``fields``.
 
-    Field names are the wire names (``Token``) or the short aliases ``token``,
-    ``refresh_token``, ``client_id``, ``code``, ``grant_type``.
+    Field names are the wire names (``Token``), their snake_case (``token``,
+    ``token_type``, ``client_identifier``) or ``client_id``; another name is a ``TypeError``.
     """
-    wanted = {_field_name(k): v for k, v in fields.items()}
+    wanted = {field_name(k): v for k, v in fields.items()}
     return [
         e
         for e in entries

@@ -16,12 +16,11 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from fakeprojector import __version__
+from fakeprojector import __version__, options
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
-from fakeprojector.settings import specs
+from fakeprojector.settings import SettingsError, specs
 
 
 def _settings_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -77,15 +76,23 @@ exit status:
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``fakeprojector serve: argument --port: invalid int
+    value: 'x' (see --help)`` and exit status 2, without the usage block before it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fakeprojector",
         description=_DESCRIPTION,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"fakeprojector {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     serve = sub.add_parser(
         "serve",
@@ -177,7 +184,7 @@ STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 _SIGWAIT = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigwait")
 
 
-def _block_stop_signals() -> None:
+def _block_stop_signals() -> set[int | signal.Signals]:
     """Hold SIGINT and SIGTERM pending instead of running a handler (POSIX).
 
     No Python handler runs, so none can take a lock: a handler that set a
@@ -188,7 +195,14 @@ def _block_stop_signals() -> None:
     pending and change nothing.
     """
     if _SIGWAIT:
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        return signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    return set()
+
+
+def _restore_signals(mask: set[int | signal.Signals]) -> None:
+    """Undo :func:`_block_stop_signals` (a start that failed, in a process that goes on)."""
+    if _SIGWAIT:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _wait_for_stop_signal() -> None:
@@ -204,17 +218,23 @@ def _wait_for_stop_signal() -> None:
         time.sleep(0.1)
 
 
+def _usage_error(message: str) -> int:
+    """One line on stderr, exit status 2: a bad option, setting, file or port."""
+    print(f"fakeprojector: {message}", file=sys.stderr)
+    return 2
+
+
 def serve(args: argparse.Namespace) -> int:
     from fakeprojector.server import FakeProjector
 
     _configure_logging(args.log_level)
-    _block_stop_signals()  # before any thread exists, so every thread inherits the mask
     kwargs: dict[str, Any] = {}
     if args.max_body is not None:
         kwargs["max_body"] = args.max_body
     if args.journal_size is not None:
         kwargs["journal_size"] = args.journal_size
     try:
+        ready_file = options.writable_file("ready_file", args.ready_file) if args.ready_file else None
         fake = FakeProjector(
             args.fixtures or None,
             host=args.host,
@@ -224,23 +244,28 @@ def serve(args: argparse.Namespace) -> int:
             admin_token=args.admin_token,
             **kwargs,
         )
+    except options.OptionError as exc:  # name the flag as it was typed
+        return _usage_error(f"{exc.flag}: {exc.problem}")
+    except SettingsError as exc:
+        return _usage_error(f"--{exc.setting.replace('_', '-')}: {exc.problem}")
+    except FixtureError as exc:
+        return _usage_error(f"--fixtures: {exc}")
+    previous_mask = _block_stop_signals()  # before any thread exists, so every thread inherits it
+    try:
         fake.start()
-    except (FixtureError, ValueError) as exc:
-        print(f"fakeprojector: {exc}", file=sys.stderr)
-        return 2
     except OSError as exc:
-        print(
-            f"fakeprojector: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr
-        )
-        return 2
-    except SystemExit:  # werkzeug's make_server prints why it cannot bind, then exits 1
-        print(f"fakeprojector: cannot listen on {args.host}:{args.port}", file=sys.stderr)
-        return 2
-    if args.ready_file:  # before the URL line: whoever reads that line may read the file next
+        _restore_signals(previous_mask)
+        return _usage_error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    if ready_file is not None:  # before the URL line: whoever reads that line may read the file next
         ready = {"url": fake.url, "wsdl_url": fake.wsdl_url, "admin_url": fake.admin_url, "pid": os.getpid()}
-        tmp = Path(args.ready_file + ".tmp")
-        tmp.write_text(json.dumps(ready), encoding="utf-8")
-        tmp.replace(args.ready_file)
+        tmp = ready_file.with_name(ready_file.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(ready), encoding="utf-8")
+            tmp.replace(ready_file)
+        except OSError as exc:  # the folder went away or filled up since the check
+            fake.stop()
+            _restore_signals(previous_mask)
+            return _usage_error(f"--ready-file: cannot write {ready_file}: {exc.strerror or exc}")
     print(fake.url, flush=True)
     logging.getLogger("fakeprojector").info(
         "serving %s (WSDL %s, admin %s) on fixtures %s",
@@ -253,8 +278,8 @@ def serve(args: argparse.Namespace) -> int:
         _wait_for_stop_signal()
     finally:
         fake.stop()
-        if args.ready_file:
-            Path(args.ready_file).unlink(missing_ok=True)
+        if ready_file is not None:
+            ready_file.unlink(missing_ok=True)
         logging.getLogger("fakeprojector").info("stopped")
     return 0
 

@@ -20,7 +20,6 @@ Safety rules [choice, README ``consent.*`` rows]:
 from __future__ import annotations
 
 import hmac
-import re
 import secrets
 import threading
 import time
@@ -32,7 +31,7 @@ from typing import Any
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from fakeprojector.contract import PKCE_METHODS
+from fakeprojector.contract import CODE_CHALLENGE_RULE, PKCE_METHODS, is_code_challenge_form
 from fakeprojector.journal import Journal
 from fakeprojector.pages import esc, html_response
 from fakeprojector.records import Client
@@ -44,8 +43,6 @@ OPERATION = "oauth2authorize"
 COOKIE = "fakeprojector_consent"
 FORM_LIFETIME_SECONDS = 600
 MAX_PENDING = 1000
-#: RFC 7636 §4.2: 43-128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
-CODE_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 PARAMETERS = (
     "response_type",
     "client_id",
@@ -193,10 +190,8 @@ class ConsentPages:
             raise _Redirect("invalid_request", "code_challenge_method without code_challenge")
         if method is not None and method not in PKCE_METHODS:
             raise _Redirect("invalid_request", "code_challenge_method must be S256 or plain")
-        if challenge is not None and not CODE_CHALLENGE.fullmatch(challenge):
-            raise _Redirect(
-                "invalid_request", "code_challenge must be 43-128 characters of A-Z a-z 0-9 - . _ ~"
-            )
+        if challenge is not None and not is_code_challenge_form(challenge):
+            raise _Redirect("invalid_request", f"code_challenge {CODE_CHALLENGE_RULE}")
         known = self._account(account)
         if known is None:
             raise _Redirect("invalid_request", f"unknown account code {account!r}")

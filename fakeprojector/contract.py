@@ -8,6 +8,7 @@ Standard library only: this module sits at the bottom of the import layers.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -51,6 +52,9 @@ REQUEST_FIELDS: Final[dict[str, tuple[str, ...]]] = {
         "RefreshToken",
     ),
 }
+
+#: The fields of a consent page journal entry (``oauth2authorize``) [choice].
+CONSENT_FIELDS: Final = ("Account", "ClientIdentifier", "RedirectUri", "Username", "Outcome", "Code", "Error")
 
 #: Response fields in schema order: the ``PwsResponse`` base, then each result's own [doc].
 RESPONSE_BASE_FIELDS: Final = ("Messages", "ResponseId", "Status", "ServerTimestampUtc")
@@ -98,6 +102,12 @@ def vendor_operations() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@cache
+def snake(name: str) -> str:
+    """A wire name as Python spells it: ``ClientIdentifier`` -> ``client_identifier``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def soap_action(operation: str) -> str:
     """The WCF SOAPAction of ``operation`` [doc]."""
     return ACTION_PREFIX + operation
@@ -125,6 +135,16 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 def is_refresh_token_form(value: str) -> bool:
     """20-512 characters of the URL-safe base64 alphabet, like the vendor's samples [choice]."""
     return REFRESH_TOKEN_MIN_LEN <= len(value) <= REFRESH_TOKEN_MAX_LEN and _URLSAFE.issuperset(value)
+
+
+#: RFC 7636 §4.2: a ``code_challenge`` is 43-128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
+CODE_CHALLENGE_RULE: Final = "must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)"
+_CODE_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+def is_code_challenge_form(value: str) -> bool:
+    """The one PKCE challenge rule: the consent page, the fixtures, the Python and admin APIs."""
+    return _CODE_CHALLENGE.fullmatch(value) is not None
 
 
 def parse_guid(value: str) -> str | None:

@@ -4,7 +4,9 @@ A :class:`Fault` applies to the SOAP calls of one operation (or all), for the ne
 calls (or until cleared). Kinds:
 
 * ``delay``: wait ``delay_ms`` (or a random time up to ``delay_max_ms``), then answer normally;
-* ``http_status``: answer ``status`` with an ``empty`` or ``html`` body (a proxy's error page);
+* ``http_status``: answer ``status`` with the front end's error page (``body`` ``html``, the
+  default: IIS's or HTTP.sys's page, see :mod:`fakeprojector.frontend`), no body
+  (``empty``), or ``body`` text of your own (``content_type``, default ``text/html``);
 * ``soap_fault``: an HTTP 500 SOAP Fault with a ``PwsFault`` detail (default 10016
   RequestExceededRateLimit, the vendor's rate limit) [doc];
 * ``drop``: close the connection without an answer;
@@ -19,7 +21,6 @@ is read only when a fault applies, to name its operation and fill the journal en
 from __future__ import annotations
 
 import dataclasses
-import html
 import random
 import socket
 import threading
@@ -28,10 +29,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
-from fakeprojector import errors
+from fakeprojector import errors, frontend
 from fakeprojector.contract import (
     CONTENT_TYPE,
     REQUEST_FIELDS,
@@ -45,7 +45,9 @@ from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES
 from fakeprojector.soap.protocol import resolve_operation
 
 KINDS: Final = ("delay", "http_status", "soap_fault", "drop", "redirect")
+#: ``body`` values with a meaning: the front end's page (``html``) or none; any other text is sent as is.
 HTTP_BODIES: Final = ("empty", "html")
+CUSTOM_BODY_TYPE: Final = "text/html"
 #: The longest delay accepted (a typo of 600000 for 6000 would hang a test run for ten minutes).
 MAX_DELAY_MS: Final = 300_000
 DEFAULT_REDIRECT_URL: Final = VENDOR_HOSTS[1]
@@ -53,7 +55,7 @@ DEFAULT_REDIRECT_URL: Final = VENDOR_HOSTS[1]
 #: The parameters each kind accepts, with their defaults.
 _PARAMS: Final[dict[str, dict[str, Any]]] = {
     "delay": {"delay_ms": None, "delay_max_ms": None},
-    "http_status": {"status": 503, "body": "html"},
+    "http_status": {"status": 503, "body": "html", "content_type": None},
     "soap_fault": {
         "error_number": errors.REQUEST_EXCEEDED_RATE_LIMIT.number,
         "error_code": None,
@@ -157,8 +159,16 @@ def validate(
             )
     elif kind == "http_status":
         values["status"] = _int("status", values["status"], 200, 599)
-        if values["body"] not in HTTP_BODIES:
-            raise ValueError(f"body must be one of {', '.join(HTTP_BODIES)}, not {values['body']!r}")
+        body = values["body"]
+        if not isinstance(body, str):
+            raise ValueError(f"body must be 'html', 'empty' or the text to answer, not {body!r}")
+        if values["content_type"] is None:
+            if body not in HTTP_BODIES:
+                values["content_type"] = CUSTOM_BODY_TYPE
+            else:
+                del values["content_type"]  # the front end's own page says what it is
+        else:
+            values["content_type"] = _str("content_type", values["content_type"])
     elif kind == "soap_fault":
         number = _int("error_number", values["error_number"], -(2**31), 2**31 - 1)
         known = errors.CATALOGUE.get(number)
@@ -325,13 +335,13 @@ def _answer(fault: Fault, call: _Call, udc: Udc) -> Response:
     if fault.kind == "http_status":
         status = p["status"]
         if p["body"] == "empty":
-            return Response(b"", status=status, content_type="text/html")
-        reason = HTTP_STATUS_CODES.get(status, "Error")
-        page = (
-            f"<!DOCTYPE html><html><head><title>{status} {html.escape(reason)}</title></head>"
-            f"<body><h1>{html.escape(reason)}</h1><p>HTTP Error {status}. (Injected by fakeprojector.)</p></body></html>"
-        )
-        return Response(page, status=status, content_type="text/html; charset=utf-8")
+            return Response(b"", status=status, content_type=p.get("content_type", "text/html"))
+        if p["body"] != "html":
+            return Response(p["body"], status=status, content_type=p["content_type"])
+        page = frontend.error_page(status)
+        response = Response(page.body.encode("ascii"), status=status, content_type=page.content_type)
+        response.headers["Server"] = page.server
+        return response
     if fault.kind == "soap_fault":
         entry = errors.CatalogueEntry(p["error_number"], p["error_code"], p["error_text"])
         error = PwsFaultError(entry, p["error_text"], call.request_id or 0, call.operation or "")

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
-from fakeprojector.contract import PKCE_METHODS, is_refresh_token_form, parse_guid
+from fakeprojector.contract import (
+    CODE_CHALLENGE_RULE,
+    PKCE_METHODS,
+    is_code_challenge_form,
+    is_refresh_token_form,
+    parse_guid,
+)
 from fakeprojector.records import (
     AccessToken,
     Account,
@@ -194,6 +200,8 @@ def _code(e: _Entry) -> AuthorizationCode:
         raise e.fail("code_challenge_method", f"must be one of {', '.join(PKCE_METHODS)}")
     if method is not None and challenge is None:
         raise e.fail("code_challenge", "is required with code_challenge_method")
+    if challenge is not None and not is_code_challenge_form(challenge):
+        raise e.fail("code_challenge", CODE_CHALLENGE_RULE)
     lifetime = e.number("expires_in_seconds")
     return AuthorizationCode(
         code=e.string("code", required=True),
@@ -262,6 +270,10 @@ def _read(source: FixturesSource) -> tuple[Any, str]:
         return dict(source), "<fixtures dict>"
     if isinstance(source, Fixtures):
         raise TypeError("a Fixtures object cannot be merged with other sources")
+    if not isinstance(source, (str, os.PathLike)):
+        raise FixtureError(
+            "fixtures", None, None, f"must be a path, a dict or a list of them, not {type(source).__name__}"
+        )
     path = Path(os.fspath(source))
     try:
         text = path.read_text(encoding="utf-8")

@@ -128,7 +128,7 @@ def fake_projector(
         if settings:
             try:
                 fake.configure(**settings)
-            except (FixtureError, TypeError) as exc:
+            except (ValueError, TypeError) as exc:  # SettingsError names the setting, with a "did you mean"
                 pytest.fail(f"@pytest.mark.fake_projector: {exc}", pytrace=False)
     yield fake
     stopped = not fake.running

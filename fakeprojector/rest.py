@@ -179,7 +179,7 @@ class RestTwins:
         context: str,
         spec: tuple[tuple[str, str, str], ...],
         operation: str,
-        run: Callable[[dict[str, str | None]], dict[str, Any]],
+        run: Callable[[dict[str, str | None], str], dict[str, Any]],
     ) -> Response:
         started = time.perf_counter()
         values: dict[str, str | None] = {attr: form.get(name) for name, attr, _ in spec}
@@ -199,7 +199,8 @@ class RestTwins:
                 raise OAuthError(
                     errors.OAUTH_INVALID_REQUEST, {"Context": context, "Missing": "", "Improper": names}
                 )
-            body, status = run(values), 200
+            # the authorities name the address the client used, as the SOAP operation's do
+            body, status = run(values, request.host_url.rstrip("/")), 200
             numbers: tuple[int, ...] = ()
         except OAuthError as exc:
             body, status = error_body(exc)
@@ -212,7 +213,7 @@ class RestTwins:
         )
         return response
 
-    def _acquire(self, values: dict[str, str | None]) -> dict[str, Any]:
+    def _acquire(self, values: dict[str, str | None], authority: str) -> dict[str, Any]:
         grant = values.get("grant_type")
         values["grant_type"] = GRANT_ALIASES.get(grant or "", grant)
         outcome = rules.acquire(
@@ -226,6 +227,7 @@ class RestTwins:
                 redirect_uri=values["redirect_uri"],
                 refresh_token=values["refresh_token"],
             ),
+            authority,
         )
         if outcome.access_token is None:  # the account lives on another server [doc]
             return {"redirect_url": outcome.redirect_url}
@@ -240,7 +242,7 @@ class RestTwins:
             "soap_service_authority": outcome.soap_service_authority,
         }
 
-    def _revoke(self, values: dict[str, str | None]) -> dict[str, Any]:
+    def _revoke(self, values: dict[str, str | None], authority: str) -> dict[str, Any]:
         outcome = rules.revoke(
             self.store,
             rules.RevokeRequest(

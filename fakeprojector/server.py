@@ -72,6 +72,7 @@ class FakeProjector:
                 "settings", f"must be a dict of settings, not {type(settings).__name__}"
             )
         self.clock = AdjustableClock()
+        self.seed = seed
         self.token_source = TokenSource(seed)
         self.store = Store(fixtures, clock=self.clock, tokens=self.token_source, settings=settings)
         self.journal = Journal(journal_size) if journal_size else Journal()
@@ -90,9 +91,9 @@ class FakeProjector:
     def start(self) -> FakeProjector:
         if self._server is not None:
             raise RuntimeError("this FakeProjector is already running")
+        server = serving.serve(self.host, self._port, self.app, self.stall_timeout)
         if self.host not in (LOOPBACK, "localhost", "::1"):
             log.warning("fakeprojector is listening on %s: reachable beyond this machine", self.host)
-        server = serving.serve(self.host, self._port, self.app, self.stall_timeout)
         self._server = server
         self.store.base_url = self.base_url
         self._thread = threading.Thread(
@@ -123,7 +124,7 @@ class FakeProjector:
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("not started: call start() or use 'with FakeProjector() as fp'")
-        return int(self._server.server_port)
+        return int(self._server.port)
 
     @property
     def base_url(self) -> str:
@@ -146,7 +147,9 @@ class FakeProjector:
 
     # --- state -----------------------------------------------------------------------
     def reset(self) -> None:
-        """Back to the loaded fixtures; empties the journal, clears faults, real time again."""
+        """Back to the loaded fixtures; empties the journal, clears faults, real time again,
+        and restarts a seeded token sequence, so every test of a seeded fake sees the same tokens."""
+        self.token_source.reseed(self.seed)
         self.store.reset()
         self.journal.clear()
         self.clock.reset()
@@ -233,7 +236,7 @@ class FakeProjector:
     ) -> Fault:
         """Make the next ``times`` calls of ``operation`` (all when ``None``; ``times=None``:
         until cleared) misbehave: ``kind`` is ``delay`` (``delay_ms``, ``delay_max_ms``),
-        ``http_status`` (``status``, ``body`` ``empty``/``html``), ``soap_fault``
+        ``http_status`` (``status``; ``body`` ``html``: the front end's page, ``empty``, or your own text with ``content_type``), ``soap_fault``
         (``error_number``, ``error_code``, ``error_text``; default 10016), ``drop`` or
         ``redirect`` (``redirect_url``). The most recently added matching fault applies."""
         return self.faults.add(kind, operation, times, **params)

@@ -17,9 +17,16 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from http import HTTPStatus
 from typing import IO, Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import (
+    BaseWSGIServer,
+    WSGIRequestHandler,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 
 log = logging.getLogger("fakeprojector")
 
@@ -69,6 +76,7 @@ class Handler(WSGIRequestHandler):
     timeout = STALL_TIMEOUT
     rfile: Any
     _length: int | None = None
+    _server_named = False
 
     def setup(self) -> None:
         super().setup()
@@ -102,7 +110,27 @@ class Handler(WSGIRequestHandler):
                 self._length = None
         return environ
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """http.server's, with IIS's reason phrase (``500 Internal Server Error``, not
+        werkzeug's ``500 INTERNAL SERVER ERROR``) and the ``Server`` header held back until
+        the app's own headers are known (an injected front-end page names IIS there)."""
+        try:
+            message = HTTPStatus(code).phrase
+        except ValueError:
+            pass
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+        self._server_named = False
+
+    def end_headers(self) -> None:
+        if not self._server_named:
+            super().send_header("Server", self.version_string())
+        super().end_headers()
+
     def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "server":
+            self._server_named = True
         if keyword.lower() == "connection" and value.lower() == "close":
             if self._length is not None and self.rfile.count == self._length and not self.close_connection:
                 self.rfile.keep_alive = True
@@ -129,7 +157,17 @@ def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) 
         if stall_timeout == Handler.timeout
         else type("Handler", (Handler,), {"timeout": stall_timeout})
     )
-    server = make_server(host, port, app, threaded=True, request_handler=handler)
+    # Bind here rather than in make_server: werkzeug prints a bind error and calls
+    # sys.exit(1), which a library must not do; ours raises the OSError to the caller.
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(BaseWSGIServer.request_queue_size)  # werkzeug's backlog (128), not socketserver's 5
+        server = make_server(host, port, app, threaded=True, request_handler=handler, fd=sock.fileno())
+    finally:
+        sock.close()  # the server holds its own duplicate of the descriptor
     server.open_connections = set()  # type: ignore[attr-defined]
     server.connections_lock = threading.Lock()  # type: ignore[attr-defined]
     return server

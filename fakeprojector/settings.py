@@ -10,6 +10,7 @@ marker's keywords and the ``serve`` flags (``--timeout-minutes M``,
 from __future__ import annotations
 
 import difflib
+import math
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -150,7 +151,7 @@ def check(name: str, value: Any) -> Any:
         close = difflib.get_close_matches(name, specs(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise SettingsError(name, f"no such setting{hint}; settings: {', '.join(specs())}")
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if spec.kind == "bool":
         if not isinstance(value, bool):
             raise SettingsError(name, f"must be true or false, not {_shown(value)}")

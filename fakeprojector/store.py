@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from fakeprojector.clock import AdjustableClock, TokenSource
-from fakeprojector.contract import PKCE_METHODS, is_refresh_token_form, parse_guid
+from fakeprojector.contract import (
+    CODE_CHALLENGE_RULE,
+    PKCE_METHODS,
+    is_code_challenge_form,
+    is_refresh_token_form,
+    parse_guid,
+)
 from fakeprojector.fixtures import FixturesSource, load_fixtures
 from fakeprojector.records import (
     AccessToken,
@@ -268,6 +274,8 @@ class Store:
             raise ValueError(f"code_challenge_method must be one of {PKCE_METHODS}")
         if code_challenge_method is not None and not code_challenge:
             raise ValueError("code_challenge_method needs a code_challenge")
+        if code_challenge and not is_code_challenge_form(code_challenge):
+            raise ValueError(f"code_challenge {CODE_CHALLENGE_RULE}")
         with self.lock:
             client = self._require_client(client_id)
             if client.redirect_uris and redirect_uri not in client.redirect_uris:

@@ -7,7 +7,6 @@ style). It also fills ``ctx.udc.summary`` for the journal and the log line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -17,19 +16,12 @@ from spyne import Fault
 
 from fakeprojector import errors, rules
 from fakeprojector.clock import format_wcf_datetime
-from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, RESPONSE_BASE_FIELDS, REVOKE
+from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, RESPONSE_BASE_FIELDS, REVOKE, snake
 from fakeprojector.errors import OAuthError
 from fakeprojector.journal import journal_fields
 from fakeprojector.soap import wire
 from fakeprojector.soap.models import RESULT_TYPES, PwsFault, PwsMessage
 from fakeprojector.store import Store
-
-
-@cache
-def snake(name: str) -> str:
-    """``ClientIdentifier`` -> ``client_identifier`` (wire names to rule fields)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
 
 #: operation -> (rule(store, request, authority), request type)
 _RULES: dict[str, tuple[Callable[..., Any], type]] = {

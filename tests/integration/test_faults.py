@@ -7,9 +7,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from lxml import etree
 
 from tests.cliserver import CliServer
-from tests.soapclient import COM, ENV, SAMPLE_TOKEN, SHR, XSI, acquire, envelope, post, revoke
+from tests.soapclient import ACTION, COM, ENV, SAMPLE_TOKEN, SHR, XSI, acquire, envelope, post, revoke
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 ACQUIRE = "PwsAcquireOauth2Token"
@@ -64,13 +65,50 @@ def test_random_delay_is_at_least_the_minimum(server):
     assert time.monotonic() - started >= 0.05
 
 
-@pytest.mark.parametrize("status", [503, 502])
-def test_http_status_with_an_html_page(server, status):
-    inject(server, kind="http_status", status=status, body="html", times=1)
-    answer = revoke(server.url)
-    assert answer.status == status
-    assert answer.headers["content-type"].startswith("text/html")
-    assert answer.body.startswith(b"<!DOCTYPE html><html>")
+#: status -> (reason phrase, Content-Type, Server, well-formed XML?, what zeep raises)
+FRONT_END = {
+    503: (
+        "Service Unavailable",
+        "text/html; charset=us-ascii",
+        "Microsoft-HTTPAPI/2.0",
+        False,
+        "TransportError",
+    ),
+    502: ("Bad Gateway", "text/html", "Microsoft-IIS/10.0", True, "Fault"),
+    504: ("Gateway Timeout", "text/html", "Microsoft-IIS/10.0", True, "Fault"),
+}
+
+
+@pytest.mark.parametrize("status", sorted(FRONT_END))
+def test_http_status_answers_like_iis_and_http_sys(server, status):
+    """The issue: the 503 page was well-formed XHTML, so zeep raised ``Fault`` where the
+    real front end's page makes it raise ``TransportError``."""
+    reason, content_type, server_header, well_formed, _ = FRONT_END[status]
+    inject(server, kind="http_status", status=status, times=1)
+    conn = http.client.HTTPConnection(server.url.split("/")[2], timeout=10)
+    conn.request(
+        "POST",
+        "/" + server.url.split("/", 3)[3],
+        envelope(REVOKE, []),
+        {"Content-Type": "text/xml", "SOAPAction": ACTION + REVOKE},
+    )
+    raw = conn.getresponse()
+    body = raw.read()
+    conn.close()
+    assert (raw.status, raw.reason) == (status, reason)
+    assert raw.headers["Content-Type"] == content_type
+    assert raw.headers.get_all("Server") == [server_header]
+    assert (
+        f"HTTP Error {status}.".encode() in body
+        if server_header.startswith("Microsoft-HTTPAPI")
+        else f"<h2>{status} - ".encode() in body
+    )
+    try:
+        etree.fromstring(body, etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False))
+        parsed = True
+    except etree.XMLSyntaxError:
+        parsed = False
+    assert parsed == well_formed
     assert token_state(server) == "active"  # nothing happened
     assert revoke(server.url).status == 200  # times=1: back to normal
     first, second = journal(server)
@@ -87,6 +125,28 @@ def test_http_status_with_an_empty_body(server):
     inject(server, kind="http_status", status=500, body="empty")
     answer = revoke(server.url)
     assert (answer.status, answer.body) == (500, b"")
+
+
+def test_http_status_with_a_body_of_your_own(server):
+    fault = inject(
+        server, kind="http_status", status=429, body='{"busy": true}', content_type="application/json"
+    )
+    assert (fault["body"], fault["content_type"]) == ('{"busy": true}', "application/json")
+    answer = revoke(server.url)
+    assert (answer.status, answer.body) == (429, b'{"busy": true}')
+    assert answer.headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize("status", sorted(FRONT_END))
+def test_what_zeep_raises_for_each_front_end_page(fake_projector, status):
+    """The README's table of what a zeep client sees: checked, not guessed."""
+    import zeep
+    import zeep.exceptions
+
+    client = zeep.Client(fake_projector.wsdl_url)
+    fake_projector.add_fault("http_status", status=status)
+    with pytest.raises(getattr(zeep.exceptions, FRONT_END[status][4])):
+        client.service.PwsRevokeOauth2RefreshToken(serviceRequest={"Token": SAMPLE_TOKEN})
 
 
 def test_soap_fault_defaults_to_the_rate_limit(server):
@@ -219,7 +279,8 @@ def test_one_fault_by_id(server):
         ),
         ({"kind": "delay", "delay_ms": 10, "status": 503}, "status: not a parameter of kind 'delay'"),
         ({"kind": "http_status", "status": 99}, "status must be between 200 and 599"),
-        ({"kind": "http_status", "body": "xml"}, "body must be one of empty, html"),
+        ({"kind": "http_status", "body": 5}, "body must be 'html', 'empty' or the text to answer"),
+        ({"kind": "http_status", "content_type": ""}, "content_type must be a non-empty string"),
         ({"kind": "drop", "operation": "PwsGetUser"}, "operation must be one of"),
         ({"kind": "drop", "times": 0}, "times must be at least 1"),
         ({"kind": "drop", "times": "2"}, "times must be an integer"),
