@@ -12,24 +12,21 @@ import hmac
 import ipaddress
 import json
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from fakeprojector.backend import FakeBackend
 from fakeprojector.contract import SERVICE_PATH
 from fakeprojector.records import AuthorizationCode, Client, RefreshToken
+from fakeprojector.store import SetupError
+from fakeprojector.urls import ADMIN_PREFIX, ADMIN_ROUTES, Route, display
 from fakeprojector.version import __version__
 
-if TYPE_CHECKING:
-    from fakeprojector.server import FakeProjector
-
 log = logging.getLogger("fakeprojector.admin")
-PREFIX = "/_fakeprojector"
 JSON = "application/json"
 
 
@@ -128,30 +125,6 @@ def _fields(request: Request, spec: dict[str, str], required: tuple[str, ...] = 
 # --- the API --------------------------------------------------------------------------
 Handler = Callable[..., tuple[Any, int]]
 
-_ROUTES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("/", "index", ("GET",)),
-    ("/health", "health", ("GET",)),
-    ("/reset", "reset", ("POST",)),
-    ("/settings", "settings", ("GET", "POST")),
-    ("/accounts", "accounts", ("GET", "POST")),
-    ("/clients", "clients", ("GET", "POST")),
-    ("/refresh-tokens", "refresh_tokens", ("POST",)),
-    ("/refresh-tokens/<token:token>", "refresh_token", ("GET",)),
-    ("/access-tokens/<token:token>", "access_token", ("GET",)),
-    ("/authorization-codes", "authorization_codes", ("POST",)),
-    ("/requests", "requests", ("GET", "DELETE")),
-    ("/faults", "faults", ("GET", "POST", "DELETE")),
-    ("/faults/<int:fault_id>", "fault", ("GET", "DELETE")),
-)
-
-
-class _TokenConverter(BaseConverter):
-    """A whole token as one path value: session tickets are base64, so they may hold ``/``,
-    start with it, or hold ``//`` (werkzeug's ``path`` converter refuses a leading slash)."""
-
-    regex = ".+"
-    part_isolating = False
-
 
 def _loggable(path: str) -> str:
     """``path`` as the log shows it: a token in it only by a short prefix."""
@@ -160,11 +133,6 @@ def _loggable(path: str) -> str:
         if sep and token:
             return f"{head}{sep}{token[:6]}..."
     return path
-
-
-def _display(path: str) -> str:
-    """``/faults/<int:fault_id>`` -> ``/faults/{fault_id}``."""
-    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
 
 
 def _loopback(address: str | None) -> bool:
@@ -179,41 +147,36 @@ def _loopback(address: str | None) -> bool:
 
 
 class AdminAPI:
-    """The admin API of one :class:`~fakeprojector.server.FakeProjector`, a WSGI-free
-    ``Request -> Response`` callable the app mounts under ``/_fakeprojector/``."""
+    """The admin API of one :class:`~fakeprojector.backend.FakeBackend`, a WSGI-free
+    ``(Request, Route) -> Response`` callable the app calls for :mod:`fakeprojector.urls`'
+    admin routes. Store refusals (:class:`~fakeprojector.store.SetupError`) and bad values
+    (``ValueError``) become a 400 in one place, below."""
 
-    def __init__(self, fake: FakeProjector, token: str | None = None) -> None:
-        self.fake = fake
+    def __init__(self, backend: FakeBackend, token: str | None = None) -> None:
+        self.fake = backend
         self.token = token or None
-        self.map = Map(
-            [Rule(PREFIX + path, endpoint=name, methods=list(methods)) for path, name, methods in _ROUTES],
-            strict_slashes=False,
-            merge_slashes=False,
-            converters={"token": _TokenConverter},
-        )
 
-    def __call__(self, request: Request) -> Response:
+    def __call__(self, request: Request, route: Route) -> Response:
         try:
             self._authorize(request)
-            adapter = self.map.bind_to_environ(request.environ)
-            endpoint, values = adapter.match()
-            handler: Handler = getattr(self, f"_{endpoint}_{request.method.lower()}", None) or getattr(
-                self, f"_{endpoint}_get"
+            if route.allowed:
+                raise AdminError(405, f"{request.method} is not allowed here; use {', '.join(route.allowed)}")
+            if route.endpoint is None:
+                raise AdminError(404, f"no admin endpoint {request.path}; GET {ADMIN_PREFIX}/ lists them")
+            handler: Handler = getattr(self, f"_{route.endpoint}_{request.method.lower()}", None) or getattr(
+                self, f"_{route.endpoint}_get"
             )  # HEAD is served as GET
-            body, status = handler(request, **values)
+            try:
+                body, status = handler(request, **(route.values or {}))
+            except (SetupError, ValueError, TypeError) as exc:
+                raise AdminError(400, str(exc)) from None
             response = _json(body, status)
         except AdminError as exc:
             response = _json({"message": exc.message}, exc.status)
             if exc.status == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="fakeprojector"'
-        except MethodNotAllowed as exc:
-            allowed = sorted(exc.valid_methods or ())
-            response = _json(
-                {"message": f"{request.method} is not allowed here; use {', '.join(allowed)}"}, 405
-            )
-            response.headers["Allow"] = ", ".join(allowed)
-        except NotFound:
-            response = _json({"message": f"no admin endpoint {request.path}; GET {PREFIX}/ lists them"}, 404)
+            if exc.status == 405:
+                response.headers["Allow"] = ", ".join(route.allowed)
         except HTTPException as exc:  # 413 from the body limit, and the like
             response = _json({"message": exc.description or exc.name}, exc.code or 400)
         log.debug("admin %s %s -> %d", request.method, _loggable(request.path), response.status_code)
@@ -233,7 +196,9 @@ class AdminAPI:
 
     # --- endpoints -------------------------------------------------------------------
     def _index_get(self, request: Request) -> tuple[Any, int]:
-        endpoints = [f"{m} {PREFIX}{_display(p)}" for p, _, methods in _ROUTES if p != "/" for m in methods]
+        endpoints = [
+            f"{m} {ADMIN_PREFIX}{display(p)}" for p, _, methods in ADMIN_ROUTES if p != "/" for m in methods
+        ]
         return {"service": "fakeprojector admin API", "endpoints": endpoints}, 200
 
     def _health_get(self, request: Request) -> tuple[Any, int]:
@@ -243,31 +208,26 @@ class AdminAPI:
             "version": __version__,
             "url": base + SERVICE_PATH,
             "wsdl_url": base + SERVICE_PATH + "?wsdl",
-            "admin_url": base + PREFIX + "/",
-            "fixtures": list(self.fake.store.fixtures.sources),
-            "counts": self.fake.store.counts(),
+            "admin_url": base + ADMIN_PREFIX + "/",
+            "fixtures": list(self.fake.fixture_sources),
+            "counts": self.fake.counts(),
             "journal_entries": len(self.fake.journal),
             "faults": len(self.fake.faults),
         }, 200
 
     def _reset_post(self, request: Request) -> tuple[Any, int]:
         self.fake.reset()
-        return {"status": "reset", "counts": self.fake.store.counts()}, 200
+        return {"status": "reset", "counts": self.fake.counts()}, 200
 
     def _settings_get(self, request: Request) -> tuple[Any, int]:
         return self.fake.settings.as_dict(), 200
 
     def _settings_post(self, request: Request) -> tuple[Any, int]:
         changes = _fields(request, dict.fromkeys(self.fake.settings.as_dict(), ""))
-        try:
-            return self.fake.configure(**changes).as_dict(), 200
-        except ValueError as exc:
-            raise AdminError(400, str(exc)) from None
+        return self.fake.configure(**changes).as_dict(), 200
 
     def _accounts_get(self, request: Request) -> tuple[Any, int]:
-        with self.fake.store.lock:
-            accounts = list(self.fake.store.accounts.values())
-        return [{"code": a.code, "home_url": a.home_url} for a in accounts], 200
+        return [{"code": a.code, "home_url": a.home_url} for a in self.fake.accounts()], 200
 
     def _accounts_post(self, request: Request) -> tuple[Any, int]:
         f = _fields(request, {"code": _STR, "home_url": _STR}, required=("code",))
@@ -279,12 +239,9 @@ class AdminAPI:
 
     def _clients_post(self, request: Request) -> tuple[Any, int]:
         f = _fields(request, {"client_id": _STR, "client_secret": _STR, "name": _STR, "redirect_uris": _LIST})
-        try:
-            client = self.fake.add_client(
-                f.get("client_id"), f.get("client_secret"), f.get("name", ""), f.get("redirect_uris", ())
-            )
-        except ValueError as exc:
-            raise AdminError(400, str(exc)) from None
+        client = self.fake.add_client(
+            f.get("client_id"), f.get("client_secret"), f.get("name", ""), f.get("redirect_uris", ())
+        )
         return client_json(client), 201
 
     def _refresh_tokens_post(self, request: Request) -> tuple[Any, int]:
@@ -293,34 +250,26 @@ class AdminAPI:
             {"client_id": _STR, "account": _STR, "token": _STR, "revoked": _BOOL, "expires_in_seconds": _NUM},
             required=("client_id",),
         )
-        try:
-            rt = self.fake.add_refresh_token(
-                f["client_id"],
-                f.get("account"),
-                f.get("token"),
-                f.get("revoked", False),
-                f.get("expires_in_seconds"),
-            )
-        except ValueError as exc:
-            raise AdminError(400, str(exc)) from None
+        rt = self.fake.add_refresh_token(
+            f["client_id"],
+            f.get("account"),
+            f.get("token"),
+            f.get("revoked", False),
+            f.get("expires_in_seconds"),
+        )
         return refresh_token_json(rt, self.fake.token_state(rt.token)), 201
 
     def _refresh_token_get(self, request: Request, token: str) -> tuple[Any, int]:
-        store = self.fake.store
-        with store.lock:
-            rt = store.refresh_tokens.get(token)
-            state = store.refresh_token_state(token)
-        if rt is None:
+        found = self.fake.refresh_token(token)
+        if found is None:
             raise AdminError(404, "unknown refresh token")
-        return refresh_token_json(rt, state), 200
+        return refresh_token_json(*found), 200
 
     def _access_token_get(self, request: Request, token: str) -> tuple[Any, int]:
-        store = self.fake.store
-        with store.lock:
-            at = store.access_tokens.get(token)
-            state = store.access_token_state(token)
-        if at is None:
+        found = self.fake.access_token(token)
+        if found is None:
             raise AdminError(404, "unknown access token")
+        at, state = found
         return {
             "token": at.token,
             "state": state,
@@ -343,17 +292,14 @@ class AdminAPI:
             },
             required=("client_id", "redirect_uri"),
         )
-        try:
-            code = self.fake.store.add_authorization_code(
-                f["client_id"],
-                f["redirect_uri"],
-                f.get("account"),
-                f.get("code_challenge"),
-                f.get("code_challenge_method"),
-                f.get("code"),
-            )
-        except ValueError as exc:
-            raise AdminError(400, str(exc)) from None
+        code = self.fake.add_authorization_code(
+            f["client_id"],
+            f["redirect_uri"],
+            f.get("account"),
+            f.get("code_challenge"),
+            f.get("code_challenge_method"),
+            f.get("code"),
+        )
         return code_json(code), 201
 
     def _requests_get(self, request: Request) -> tuple[Any, int]:
@@ -377,10 +323,7 @@ class AdminAPI:
         body = _json_body(request)
         if "kind" not in body:
             raise AdminError(400, "missing field(s): kind")
-        try:
-            fault = self.fake.add_fault(**{k: v for k, v in body.items() if v is not None})
-        except (TypeError, ValueError) as exc:
-            raise AdminError(400, str(exc)) from None
+        fault = self.fake.add_fault(**{k: v for k, v in body.items() if v is not None})
         return fault.as_dict(), 201
 
     def _faults_delete(self, request: Request) -> tuple[Any, int]:

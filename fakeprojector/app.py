@@ -1,38 +1,44 @@
-"""The WSGI application of one fake: the SOAP endpoint, its WSDL, and the admin API.
+"""The WSGI application of one fake: every URL of :mod:`fakeprojector.urls`, over one backend.
 
-Reads each request body itself, with a size limit decided from ``Content-Length`` before
-reading (and while reading, for chunked bodies), then hands bytes to the spyne endpoint.
-Every SOAP call is journaled and logged in one line; the client secret never is. An
-unexpected error answers a SOAP Fault without a traceback and is kept for ``check()``.
+Reads each SOAP request body itself, with a size limit decided from ``Content-Length``
+before reading (and while reading, for chunked bodies), then hands bytes to the spyne
+endpoint. Injected faults are decided once per call, when the endpoint knows the call's
+operation: the HTTP-level kinds (delay, an error page, a dropped connection) are answered
+here, the SOAP-level ones by the endpoint. Every SOAP call is journaled (and logged) once;
+a secret never is. An unexpected error answers a SOAP Fault without a traceback and is
+kept for ``check()``.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import socket
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
 from typing import Any
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from fakeprojector import errors
+from fakeprojector import errors, frontend
+from fakeprojector.admin import AdminAPI
+from fakeprojector.backend import FakeBackend
 from fakeprojector.contract import CONTENT_TYPE, SERVICE_PATH
-from fakeprojector.journal import Journal, JournalEntry
+from fakeprojector.faults import Fault
 from fakeprojector.soap import wire
 from fakeprojector.soap.endpoint import SoapEndpoint
 from fakeprojector.soap.mapping import Udc
-from fakeprojector.store import Store
-from fakeprojector.web import WebRoutes
+from fakeprojector.urls import Route, route
+from fakeprojector.web.consent import ConsentPages
+from fakeprojector.web.dashboard import Dashboard
+from fakeprojector.web.rest import RestTwins
 
 log = logging.getLogger("fakeprojector")
 
 #: Request bodies above this many bytes get HTTP 413 [choice]; WCF's default
 #: maxReceivedMessageSize is 65,536 bytes, and an OAuth call is well under 4 KiB.
 DEFAULT_MAX_BODY = 65_536
-ADMIN_PREFIX = "/_fakeprojector"
 
 StartResponse = Callable[..., Any]
 
@@ -41,31 +47,60 @@ def _fault_response(entry: errors.FaultEntry, status: int, **params: str) -> Res
     return Response(wire.render_fault(entry, params), status=status, content_type=CONTENT_TYPE)
 
 
+def wants_html(request: Request) -> bool:
+    """An ``Accept`` header that names ``text/html`` itself (browsers do; ``*/*`` does not count)."""
+    return any(value.lower() == "text/html" and quality > 0 for value, quality in request.accept_mimetypes)
+
+
+class DropConnection(Response):
+    """A "response" that closes the connection without answering (the ``drop`` fault).
+
+    Under werkzeug's server it shuts the socket down and raises a ``ConnectionError``,
+    which the server treats as a client that went away: nothing is written, nothing
+    logged, and the server carries on. Elsewhere the exception alone has to do.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(b"", status=500)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already gone
+                pass
+        raise ConnectionAbortedError("fakeprojector: connection dropped by an injected fault")
+
+
+def http_fault_response(fault: Fault) -> Response:
+    """The answer of an ``http_status`` or ``drop`` fault."""
+    if fault.kind == "drop":
+        return DropConnection()
+    p = fault.params
+    if p["body"] == "empty":
+        return Response(b"", status=p["status"], content_type=p.get("content_type", "text/html"))
+    if p["body"] != "html":
+        return Response(p["body"], status=p["status"], content_type=p["content_type"])
+    page = frontend.error_page(p["status"])
+    response = Response(page.body.encode("ascii"), status=p["status"], content_type=page.content_type)
+    response.headers["Server"] = page.server
+    return response
+
+
 class FakeProjectorApp:
-    """WSGI callable joining the SOAP endpoint, the admin API and the store."""
+    """WSGI callable joining the SOAP endpoint, the browser half and the admin API of one backend."""
 
     def __init__(
-        self,
-        store: Store,
-        *,
-        journal: Journal | None = None,
-        max_body: int = DEFAULT_MAX_BODY,
-        admin: Callable[[Request], Response] | None = None,
-        hooks: Any = None,
+        self, backend: FakeBackend, *, max_body: int = DEFAULT_MAX_BODY, admin_token: str | None = None
     ) -> None:
-        self.store = store
-        self.journal = journal if journal is not None else Journal()  # an empty Journal is falsy
+        self.backend = backend
         self.max_body = max_body
         self.endpoint = SoapEndpoint()
-        self.admin = admin
-        #: Optional fault injector (see :mod:`fakeprojector.faults`):
-        #: ``before(request, body, soap_action, udc)`` returns ``None`` (no fault) or
-        #: ``(response, kind)``; a ``None`` response (a delay) lets the call proceed.
-        self.hooks = hooks
-        #: Exceptions raised inside request handling, for ``FakeProjector.check()``.
-        self.errors: list[BaseException] = []
-        #: The browser half: REST twins, consent page, dashboard (:mod:`fakeprojector.web`).
-        self.web = WebRoutes(store, self.journal)
+        self.admin = AdminAPI(backend, token=admin_token)
+        self.rest = RestTwins(backend)
+        self.consent = ConsentPages(backend)
+        self.dashboard = Dashboard(backend)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # not populate_request: environ["werkzeug.request"] would make a reference cycle per call
@@ -74,27 +109,26 @@ class FakeProjectorApp:
         try:
             response = self.dispatch(request)
         except Exception as exc:  # a bug of ours: answer cleanly, keep it for check()
-            self.errors.append(exc)
+            self.backend.errors.append(exc)
             log.exception("internal error while handling %s %s", request.method, request.path)
             response = _fault_response(errors.INTERNAL_ERROR, 500, kind=type(exc).__name__)
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
-        path = request.path
-        if path.lower() == SERVICE_PATH.lower():
+        found = route(request.path, request.method)
+        if found.kind == "service":
             return self.service(request)
-        web = self.web.route(request)
-        if web is not None:
-            return web(request)
-        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-            if self.admin is None:
-                return Response('{"message": "admin API disabled"}', 404, content_type="application/json")
-            return self.admin(request)
-        return Response(
-            f"Not found: {path}. The service is at {SERVICE_PATH}\n",
-            404,
-            content_type="text/plain; charset=utf-8",
-        )
+        if found.kind == "rest":
+            return self.rest(request)
+        if found.kind == "consent":
+            return self.consent(request)
+        if found.kind == "dashboard" or (
+            found.endpoint == "index" and request.method in ("GET", "HEAD") and wants_html(request)
+        ):
+            return self.dashboard(request)
+        if found.kind == "admin":
+            return self.admin(request, found)
+        return _not_found(request, found)
 
     # --- the SOAP endpoint -----------------------------------------------------------
     def service_url(self, request: Request) -> str:
@@ -118,60 +152,42 @@ class FakeProjectorApp:
 
     def soap_call(self, request: Request) -> Response:
         started = time.perf_counter()
-        udc = Udc(self.store, authority=request.host_url.rstrip("/"))
-        response, fault_kind, answered_by_fault = self._soap_answer(request, udc)
-        duration_ms = (time.perf_counter() - started) * 1000
-        summary = udc.summary
+        udc = Udc(self.backend.store, authority=request.host_url.rstrip("/"))
+        response, fault = self._soap_answer(request, udc)
         if udc.unexpected:
-            self.errors.extend(udc.unexpected)
+            self.backend.errors.extend(udc.unexpected)
+        summary = udc.summary
         status = summary.status
-        if answered_by_fault:
-            status = fault_kind
+        if fault is not None and fault.kind != "delay":
+            status = fault.kind
         elif response.status_code >= 500 or summary.status is None:
             status = "fault"
-        entry = JournalEntry(
-            operation=summary.operation,
+        self.backend.journal.record(
+            summary.operation,
+            status,
+            started=started,
             request_id=summary.request_id,
-            status=status,
             error_numbers=tuple(summary.error_numbers),
             fields=summary.fields,
-            time=datetime.fromtimestamp(self.store.clock.time(), tz=timezone.utc),
-            duration_ms=duration_ms,
-            http_status=0 if fault_kind == "drop" else response.status_code,
-            fault=fault_kind,
-        )
-        self.journal.append(entry)
-        log.info(
-            "%s status=%s errors=%s http=%d %.1fms%s",
-            entry.operation or "-",
-            entry.status,
-            ",".join(map(str, entry.error_numbers)) or "-",
-            entry.http_status,
-            duration_ms,
-            f" fault={fault_kind}" if fault_kind else "",
+            http_status=0 if fault is not None and fault.kind == "drop" else response.status_code,
+            fault=fault.kind if fault is not None else None,
         )
         return response
 
-    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, str | None, bool]:
-        """The answer, the kind of fault injected (if any), and whether the fault answered."""
+    def _read_body(self, request: Request) -> bytes | Response:
+        """The request body, or the refusal it gets before reaching the service."""
         media = (request.mimetype or "").lower()
         if media != "text/xml":
             got = request.content_type or "(none)"
-            return (
-                _fault_response(
-                    errors.CLIENT_MALFORMED,
-                    415,
-                    detail=f"Cannot process the message because the content type '{got}' was not the expected type '{CONTENT_TYPE}'.",
-                ),
-                None,
-                False,
+            return _fault_response(
+                errors.CLIENT_MALFORMED,
+                415,
+                detail=f"Cannot process the message because the content type '{got}' was not the expected type '{CONTENT_TYPE}'.",
             )
         chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
         if request.content_length is None and not chunked:
-            return (
-                _fault_response(errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."),
-                None,
-                False,
+            return _fault_response(
+                errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."
             )
         if chunked:
             # werkzeug stops a streamed body *at* the limit without saying whether more
@@ -181,39 +197,44 @@ class FakeProjectorApp:
         try:
             body = request.get_data(cache=False)
         except ClientDisconnected:  # the client's error, not ours: no check() failure
-            return (
-                _fault_response(
-                    errors.CLIENT_MALFORMED,
-                    400,
-                    detail="The request body is incomplete: the connection ended before it, or its chunked encoding is malformed.",
-                ),
-                None,
-                False,
+            return _fault_response(
+                errors.CLIENT_MALFORMED,
+                400,
+                detail="The request body is incomplete: the connection ended before it, or its chunked encoding is malformed.",
             )
         except RequestEntityTooLarge:
             body = None
         if body is None or len(body) > self.max_body:  # also a chunked body the stream did not cut
-            return (
-                _fault_response(
-                    errors.CLIENT_MALFORMED,
-                    413,
-                    detail=f"The request body exceeds the limit of {self.max_body} bytes.",
-                ),
-                None,
-                False,
+            return _fault_response(
+                errors.CLIENT_MALFORMED,
+                413,
+                detail=f"The request body exceeds the limit of {self.max_body} bytes.",
             )
-        soap_action = request.headers.get("SOAPAction")
-        fault_kind = None
-        if self.hooks is not None:
-            injected = self.hooks.before(request, body, soap_action, udc)
-            if injected is not None:
-                injected_response, fault_kind = injected
-                if injected_response is not None:
-                    return injected_response, fault_kind, True
-        answer = self.endpoint.handle(
-            body, soap_action, udc, strict_action=not self.store.settings.lenient_soap_action
-        )
-        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault_kind, False
+        return body
+
+    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, Fault | None]:
+        """The answer, and the injected fault the call took (if any)."""
+        body = self._read_body(request)
+        if isinstance(body, Response):  # refused before the service: never faulted
+            return body, None
+        strict = not self.backend.settings.lenient_soap_action
+        prepared = self.endpoint.prepare(body, request.headers.get("SOAPAction"), udc, strict)
+        fault = self.backend.faults.take(prepared.operation)
+        if fault is not None and fault.kind == "delay":
+            time.sleep(self.backend.faults.delay_seconds(fault))
+        elif fault is not None and fault.kind in ("http_status", "drop"):
+            self.endpoint.discard(prepared)
+            return http_fault_response(fault), fault
+        answer = self.endpoint.finish(prepared, fault)
+        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault
+
+
+def _not_found(request: Request, found: Route) -> Response:
+    return Response(
+        f"Not found: {request.path}. The service is at {SERVICE_PATH}\n",
+        404,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _help_page(url: str) -> str:

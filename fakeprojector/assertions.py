@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from fakeprojector.contract import CONSENT_FIELDS, REQUEST_FIELDS, snake
+from fakeprojector.contract import CONSENT_FIELDS, REQUEST_BASE_FIELDS, REQUEST_FIELDS, REVOKE, names, snake
 from fakeprojector.journal import JournalEntry
 
 #: Short names for the fields tests filter on most, besides every field's snake_case name.
@@ -30,9 +30,8 @@ def _names(known: frozenset[str]) -> dict[str, str]:
 def known_fields(extra: Iterable[str] = ()) -> frozenset[str]:
     """The journal's field names: every request field of every operation, the consent
     page's, and ``extra`` (the members of a loaded contract's operations)."""
-    return frozenset(
-        {n for fields in REQUEST_FIELDS.values() for n in fields} | set(CONSENT_FIELDS) | set(extra)
-    )
+    wire = {n for fields in REQUEST_FIELDS.values() for n in names(fields)}
+    return frozenset(wire | set(REQUEST_BASE_FIELDS) | set(CONSENT_FIELDS) | set(extra))
 
 
 def field_name(name: str, known: frozenset[str] | None = None) -> str:
@@ -98,3 +97,15 @@ def assert_called(
             f"Calls made (oldest first):\n{describe(entries)}"
         )
     return found
+
+
+def assert_revoked(
+    entries: Sequence[JournalEntry], token: str, state: str | None, count: int = 1
+) -> JournalEntry:
+    """Exactly ``count`` revoke calls of ``token`` were made, and its ``state`` is not active."""
+    found = assert_called(entries, REVOKE, count, token=token)
+    if state == "active":
+        raise AssertionError(
+            f"{token[:8]}... was sent to {REVOKE} but is still active (another client's token?)"
+        )
+    return found[-1]

@@ -272,7 +272,7 @@ def serve(args: argparse.Namespace) -> int:
         fake.url,
         fake.wsdl_url,
         fake.admin_url,
-        ", ".join(fake.store.fixtures.sources),
+        ", ".join(fake.fixture_sources),
     )
     try:
         _wait_for_stop_signal()

@@ -37,7 +37,7 @@ class AdjustableClock:
     """Real time plus an offset, or a frozen instant; thread-safe.
 
     The default clock of every fake: it behaves like :class:`SystemClock` until a test
-    calls :meth:`advance`, :meth:`freeze` or :meth:`set`. :meth:`reset` goes back to real
+    calls :meth:`advance` or :meth:`freeze`. :meth:`reset` goes back to real
     time (the fixture does it between tests).
     """
 
@@ -98,18 +98,6 @@ class AdjustableClock:
         with self._lock:
             self._offset_ns = 0
             self._frozen_ns = None
-
-
-def format_wcf_datetime(ns: int) -> str:
-    """A UTC instant as WCF's DataContractSerializer writes ``DateTime`` (Kind Utc) [wcf].
-
-    ``yyyy-MM-ddTHH:mm:ss.FFFFFFFZ``: 100-nanosecond ticks, trailing zeros dropped, so
-    up to seven fractional digits and none when the fraction is zero.
-    """
-    seconds, rest = divmod(ns, _NS_PER_S)
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
-    fraction = f"{rest // 100:07d}".rstrip("0")
-    return f"{stamp}.{fraction}Z" if fraction else f"{stamp}Z"
 
 
 class TokenSource:

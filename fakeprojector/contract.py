@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 # --- namespaces [doc] -------------------------------------------------------------------
 NS_SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -25,6 +25,10 @@ NS_XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
 
 # --- transport [doc] --------------------------------------------------------------------
 SERVICE_PATH: Final = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
+#: The REST twins and the browser consent page [doc].
+REST_TOKEN_PATH: Final = "/oauth2token"  # noqa: S105 - a URL path, not a password
+REST_REVOKE_PATH: Final = "/oauth2revoketoken"
+AUTHORIZE_PATH: Final = "/oauth2authorize"
 SERVICE_NAME: Final = "PwsProjectorServices"
 PORT_TYPE: Final = "IPwsProjectorServices"
 BINDING_NAME: Final = "BasicHttpBinding_IPwsProjectorServices"
@@ -37,41 +41,60 @@ REVOKE: Final = "PwsRevokeOauth2RefreshToken"
 ACQUIRE: Final = "PwsAcquireOauth2Token"
 REQUEST_PARAM: Final = "serviceRequest"
 
-#: Request fields in schema order (base ``PwsRequest`` first) [doc].
-REQUEST_BASE_FIELDS: Final = ("RequestId", "SessionTicket")
-REQUEST_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    REVOKE: (*REQUEST_BASE_FIELDS, "ClientIdentifier", "ClientSecret", "Token", "TokenType"),
+#: A data member's XML Schema type, as far as the two OAuth operations need: ``xs:string``
+#: (nillable) or ``xs:int`` (never nil) [doc].
+FieldType = Literal["string", "int"]
+STRING: Final = "string"
+INT: Final = "int"
+Fields = tuple[tuple[str, FieldType], ...]
+
+
+def names(fields: Fields) -> tuple[str, ...]:
+    """The member names of a typed field list, in order."""
+    return tuple(name for name, _ in fields)
+
+
+#: ``PwsRequest``'s members, first in every request [doc].
+REQUEST_BASE: Final[Fields] = (("RequestId", INT), ("SessionTicket", STRING))
+REQUEST_BASE_FIELDS: Final = names(REQUEST_BASE)
+#: Each operation's own request members, in schema order, after the base [doc].
+REQUEST_FIELDS: Final[dict[str, Fields]] = {
+    REVOKE: (
+        ("ClientIdentifier", STRING),
+        ("ClientSecret", STRING),
+        ("Token", STRING),
+        ("TokenType", STRING),
+    ),
     ACQUIRE: (
-        *REQUEST_BASE_FIELDS,
-        "ClientIdentifier",
-        "ClientSecret",
-        "Code",
-        "CodeVerifier",
-        "GrantType",
-        "RedirectUri",
-        "RefreshToken",
+        ("ClientIdentifier", STRING),
+        ("ClientSecret", STRING),
+        ("Code", STRING),
+        ("CodeVerifier", STRING),
+        ("GrantType", STRING),
+        ("RedirectUri", STRING),
+        ("RefreshToken", STRING),
+    ),
+}
+
+#: Response fields in schema order: the ``PwsResponse`` base, then each result's own [doc].
+RESPONSE_BASE_FIELDS: Final = ("Messages", "ResponseId", "Status", "ServerTimestampUtc")
+RESULT_FIELDS: Final[dict[str, Fields]] = {
+    REVOKE: (("RedirectUrl", STRING),),
+    ACQUIRE: (
+        ("AccessToken", STRING),
+        ("ExpiresInSeconds", INT),
+        ("MaxLifetimeMinutes", INT),
+        ("RedirectUrl", STRING),
+        ("RefreshToken", STRING),
+        ("RestServiceAuthority", STRING),
+        ("SoapServiceAuthority", STRING),
+        ("TimeoutMinutes", INT),
+        ("TokenType", STRING),
     ),
 }
 
 #: The fields of a consent page journal entry (``oauth2authorize``) [choice].
 CONSENT_FIELDS: Final = ("Account", "ClientIdentifier", "RedirectUri", "Username", "Outcome", "Code", "Error")
-
-#: Response fields in schema order: the ``PwsResponse`` base, then each result's own [doc].
-RESPONSE_BASE_FIELDS: Final = ("Messages", "ResponseId", "Status", "ServerTimestampUtc")
-RESULT_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    REVOKE: ("RedirectUrl",),
-    ACQUIRE: (
-        "AccessToken",
-        "ExpiresInSeconds",
-        "MaxLifetimeMinutes",
-        "RedirectUrl",
-        "RefreshToken",
-        "RestServiceAuthority",
-        "SoapServiceAuthority",
-        "TimeoutMinutes",
-        "TokenType",
-    ),
-}
 
 #: ``PwsMessage`` members in schema order [doc].
 MESSAGE_FIELDS: Final = (
@@ -113,15 +136,14 @@ def soap_action(operation: str) -> str:
     return ACTION_PREFIX + operation
 
 
-def operation_for_action(action: str) -> str | None:
-    """Map a SOAPAction header value (quoted or not) to an implemented operation name."""
+def action_operation(action: str) -> str | None:
+    """The operation name a SOAPAction header value (quoted or not) names under the
+    service's action prefix, whether or not the fake answers it; else ``None``."""
     value = action.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
-    if value.startswith(ACTION_PREFIX):
-        name = value[len(ACTION_PREFIX) :]
-        if name in REQUEST_FIELDS:
-            return name
+    if value.startswith(ACTION_PREFIX) and len(value) > len(ACTION_PREFIX):
+        return value[len(ACTION_PREFIX) :]
     return None
 
 

@@ -1,6 +1,6 @@
-"""Fault injection: make the fake misbehave on purpose, WireMock style.
+"""Fault injection, the policy: make the fake misbehave on purpose, WireMock style.
 
-A :class:`Fault` applies to the SOAP calls of one operation (or all), for the next ``times``
+A :class:`Fault` applies to the calls of one operation (or all), for the next ``times``
 calls (or until cleared). Kinds:
 
 * ``delay``: wait ``delay_ms`` (or a random time up to ``delay_max_ms``), then answer normally;
@@ -14,37 +14,28 @@ calls (or until cleared). Kinds:
   service answers a call that reached the wrong server [doc].
 
 Each call takes at most one fault: the most recently added one that matches (a later, more
-specific fault overrides an earlier general one, then the general one resumes). The request
-is read only when a fault applies, to name its operation and fill the journal entry.
+specific fault overrides an earlier general one, then the general one resumes). This
+module only decides (:meth:`FaultInjector.take`); the app answers the HTTP-level kinds
+(:data:`HTTP_LEVEL`) and the SOAP layer the SOAP-level ones (:data:`SOAP_LEVEL`). No XML,
+no HTTP.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
-import socket
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from werkzeug.wrappers import Request, Response
-
-from fakeprojector import errors, frontend
-from fakeprojector.contract import (
-    CONTENT_TYPE,
-    REQUEST_FIELDS,
-    VENDOR_HOSTS,
-    operation_for_action,
-)
-from fakeprojector.journal import journal_fields
-from fakeprojector.soap import wire
-from fakeprojector.soap.mapping import PwsFaultError, Udc, result
-from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES
-from fakeprojector.soap.protocol import resolve_operation
+from fakeprojector import errors
+from fakeprojector.contract import VENDOR_HOSTS
 
 KINDS: Final = ("delay", "http_status", "soap_fault", "drop", "redirect")
+#: Kinds the HTTP app answers itself, and kinds the SOAP layer answers in the call's place.
+HTTP_LEVEL: Final = ("delay", "http_status", "drop")
+SOAP_LEVEL: Final = ("soap_fault", "redirect")
 #: ``body`` values with a meaning: the front end's page (``html``) or none; any other text is sent as is.
 HTTP_BODIES: Final = ("empty", "html")
 CUSTOM_BODY_TYPE: Final = "text/html"
@@ -92,27 +83,6 @@ class Fault:
         return self.operation is None or self.operation == operation
 
 
-class DropConnection(Response):
-    """A "response" that closes the connection without answering.
-
-    Under werkzeug's server it shuts the socket down and raises a ``ConnectionError``,
-    which the server treats as a client that went away: nothing is written, nothing
-    logged, and the server carries on. Elsewhere the exception alone has to do.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(b"", status=500)
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        sock = environ.get("werkzeug.socket")
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:  # already gone
-                pass
-        raise ConnectionAbortedError("fakeprojector: connection dropped by an injected fault")
-
-
 def _int(name: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{name} must be an integer, not {value!r}")
@@ -129,16 +99,21 @@ def _str(name: str, value: Any) -> str:
 
 
 def validate(
-    kind: Any, operation: Any = None, times: Any = None, **params: Any
+    kind: Any,
+    operation: Any = None,
+    times: Any = None,
+    *,
+    operations: Collection[str] = (),
+    **params: Any,
 ) -> tuple[str, str | None, int | None, dict[str, Any]]:
-    """Check a fault description; returns ``(kind, operation, times, params)`` with defaults
-    filled in. Raises :class:`ValueError` with a message for the admin API."""
+    """Check a fault description against the fake's ``operations``; returns ``(kind,
+    operation, times, params)`` with defaults filled in. Raises :class:`ValueError` with a
+    message for the admin API."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if operation is not None and operation not in REQUEST_FIELDS:
-        raise ValueError(
-            f"operation must be one of {', '.join(REQUEST_FIELDS)} (or absent for all), not {operation!r}"
-        )
+    if operation is not None and operation not in operations:
+        shown = ", ".join(sorted(operations)[:12]) + (", ..." if len(operations) > 12 else "")
+        raise ValueError(f"operation must be one of {shown} (or absent for all), not {operation!r}")
     if times is not None:
         times = _int("times", times, 1)
     allowed = _PARAMS[kind]
@@ -191,26 +166,18 @@ def validate(
     return kind, operation, times, values
 
 
-@dataclass
-class _Call:
-    """What is known of the request a fault answers."""
-
-    operation: str | None
-    request_id: int | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
 class FaultInjector:
     """The faults of one fake, thread-safe. Iterating, ``len`` and indexing give snapshots
     of the active faults, oldest first, so ``fp.faults`` reads like a list.
 
-    ``before(request, body, soap_action, udc)`` is the app's hook: ``None`` when no fault
-    applies, else ``(response, kind)``; ``response`` is ``None`` for a delay (the call then
-    proceeds normally, and its journal entry notes the fault).
+    ``operations`` tells the operation names a fault may target (the fake's own, which a
+    loaded WSDL extends). :meth:`take` is the one decision per call.
     """
 
-    def __init__(self, clock: Any = None, rng: random.Random | None = None) -> None:
-        self.clock = clock
+    def __init__(
+        self, operations: Callable[[], Collection[str]] | None = None, rng: random.Random | None = None
+    ) -> None:
+        self._operations = operations or (lambda: ())
         self._rng = rng or random.Random()  # noqa: S311 - delays, not secrets
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
@@ -218,7 +185,9 @@ class FaultInjector:
 
     # --- managing faults -------------------------------------------------------------
     def add(self, kind: str, operation: str | None = None, times: int | None = None, **params: Any) -> Fault:
-        kind, operation, times, values = validate(kind, operation, times, **params)
+        kind, operation, times, values = validate(
+            kind, operation, times, operations=self._operations(), **params
+        )
         with self._lock:
             fault = Fault(id=self._next_id, kind=kind, operation=operation, times=times, params=values)
             self._next_id += 1
@@ -266,10 +235,13 @@ class FaultInjector:
     def __repr__(self) -> str:
         return f"FaultInjector({self.list()!r})"
 
-    # --- the hook --------------------------------------------------------------------
-    def _take(self, operation: str | None) -> Fault | None:
-        """The most recent fault matching ``operation``, counted as applied. A redirect needs
-        an operation to answer for: a call naming none (malformed, unknown action) skips it."""
+    # --- the decision --------------------------------------------------------------
+    def take(self, operation: str | None) -> Fault | None:
+        """The most recent fault matching ``operation``, counted as applied (a copy), or
+        ``None``. A redirect needs an operation to answer for: a call naming none
+        (malformed, unknown action) skips it."""
+        if not self._faults:  # the common case: no lock
+            return None
         with self._lock:
             for i in range(len(self._faults) - 1, -1, -1):
                 fault = self._faults[i]
@@ -282,79 +254,8 @@ class FaultInjector:
                     return dataclasses.replace(fault)
             return None
 
-    def before(
-        self, request: Request, body: bytes, soap_action: str | None, udc: Udc
-    ) -> tuple[Response | None, str] | None:
-        if not self._faults:  # the common case: no lock, no parsing
-            return None
-        operation = _operation(body, soap_action, udc)
-        fault = self._take(operation)
-        if fault is None:
-            return None
-        if fault.kind == "delay":
-            low = fault.params["delay_ms"]
-            high = fault.params.get("delay_max_ms", low)
-            time.sleep((low if high == low else self._rng.uniform(low, high)) / 1000)
-            return None, fault.kind
-        call = _read_call(body, operation)
-        summary = udc.summary
-        summary.operation, summary.request_id, summary.fields = call.operation, call.request_id, call.fields
-        return _answer(fault, call, udc), fault.kind
-
-
-def _operation(body: bytes, soap_action: str | None, udc: Udc) -> str | None:
-    """The operation a call addresses: its SOAPAction, else (when lenient) its body element."""
-    action = (soap_action or "").strip().strip('"')
-    if action:
-        return operation_for_action(action)
-    if not udc.store.settings.lenient_soap_action:
-        return None
-    try:
-        tag = wire.body_element(wire.parse_envelope(body)).tag
-    except wire.WireError:
-        return None
-    try:
-        return resolve_operation(None, tag, strict=False)
-    except wire.WireError:  # not an operation this fake answers
-        return None
-
-
-def _read_call(body: bytes, operation: str | None) -> _Call:
-    """The request's ``RequestId`` and fields (secret redacted), as far as they can be read."""
-    if operation is None:
-        return _Call(None)
-    try:
-        values = wire.read_request(wire.body_element(wire.parse_envelope(body)), REQUEST_TYPES[operation])
-    except wire.WireError:
-        return _Call(operation)
-    return _Call(operation, values.get("RequestId"), journal_fields(values))
-
-
-def _answer(fault: Fault, call: _Call, udc: Udc) -> Response:
-    p = fault.params
-    if fault.kind == "http_status":
-        status = p["status"]
-        if p["body"] == "empty":
-            return Response(b"", status=status, content_type=p.get("content_type", "text/html"))
-        if p["body"] != "html":
-            return Response(p["body"], status=status, content_type=p["content_type"])
-        page = frontend.error_page(status)
-        response = Response(page.body.encode("ascii"), status=status, content_type=page.content_type)
-        response.headers["Server"] = page.server
-        return response
-    if fault.kind == "soap_fault":
-        entry = errors.CatalogueEntry(p["error_number"], p["error_code"], p["error_text"])
-        error = PwsFaultError(entry, p["error_text"], call.request_id or 0, call.operation or "")
-        udc.summary.error_numbers = [entry.number]
-        return Response(error.render(), status=500, content_type=CONTENT_TYPE)
-    if fault.kind == "redirect":
-        if call.operation is None:  # pragma: no cover - _take skips redirects for unknown operations
-            raise RuntimeError("a redirect fault needs an operation")
-        cls = RESULT_TYPES[call.operation]
-        answer = result(
-            cls, udc.store, {"ResponseId": call.request_id or 0}, "Ok", [], {"RedirectUrl": p["redirect_url"]}
-        )
-        return Response(
-            wire.render_result(call.operation, cls, answer), status=200, content_type=CONTENT_TYPE
-        )
-    return DropConnection()
+    def delay_seconds(self, fault: Fault) -> float:
+        """How long a ``delay`` fault waits: ``delay_ms``, or uniformly up to ``delay_max_ms``."""
+        low = fault.params["delay_ms"]
+        high = fault.params.get("delay_max_ms", low)
+        return float(low if high == low else self._rng.uniform(low, high)) / 1000

@@ -1,35 +1,44 @@
-"""The request journal: what each SOAP call asked and how it was answered.
+"""The request journal: what each call asked and how it was answered.
 
-Bounded (oldest entries drop first), thread-safe, free of XML and HTTP. Entries keep
-tokens whole (tests assert on them) and never the client secret (redacted upstream).
-The same entries serve ``fp.requests`` in Python and ``GET /_fakeprojector/requests``.
+Bounded (oldest entries drop first), thread-safe, free of XML and HTTP. :meth:`Journal.record`
+is the one writer: the SOAP endpoint, the REST twins and the consent page each call it once
+per request, and it also writes the call's one log line. Entries keep tokens whole (tests
+assert on them) and never a secret: :func:`journal_fields` replaces it with ``***``
+before anything is kept or logged. The same entries serve ``fp.requests`` in Python and
+``GET /_fakeprojector/requests``.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from fakeprojector.clock import AdjustableClock
+
+log = logging.getLogger("fakeprojector")
+
 DEFAULT_MAX_ENTRIES = 10_000
 
 #: Request fields that never leave the process: the journal and the log show them as ``***``.
-SECRET_FIELDS = frozenset({"ClientSecret"})
+SECRET_FIELDS = frozenset({"ClientSecret", "Password"})
 REDACTED = "***"
 
 
 def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a call as the journal keeps them: absent ones dropped, the client
-    secret redacted, everything else (tokens included) whole, since tests assert on them."""
+    """The fields of a call as the journal keeps them: absent ones dropped, secrets
+    redacted, everything else (tokens included) whole, since tests assert on them."""
     return {k: (REDACTED if k in SECRET_FIELDS and v else v) for k, v in sent.items() if v is not None}
 
 
 @dataclass(frozen=True)
 class JournalEntry:
-    """One SOAP call. ``status`` is the answer's ``Status`` (``Ok``, ``Fail``), or the kind
+    """One call. ``status`` is the answer's ``Status`` (``Ok``, ``Fail``), or the kind
     of fault when the call was answered with one (``fault``, an injected fault's kind)."""
 
     operation: str | None
@@ -58,11 +67,54 @@ class JournalEntry:
 
 
 class Journal:
-    """A bounded, thread-safe list of :class:`JournalEntry`, oldest first."""
+    """A bounded, thread-safe list of :class:`JournalEntry`, oldest first, stamped by ``clock``
+    (the fake's clock: a frozen test sees its frozen instant in the journal too)."""
 
-    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+    def __init__(self, clock: AdjustableClock | None = None, max_entries: int | None = None) -> None:
+        self._clock = clock or AdjustableClock()
         self._lock = threading.Lock()
-        self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
+        self._entries: deque[JournalEntry] = deque(maxlen=max_entries or DEFAULT_MAX_ENTRIES)
+
+    @property
+    def max_entries(self) -> int:
+        return self._entries.maxlen or DEFAULT_MAX_ENTRIES
+
+    def record(
+        self,
+        operation: str | None,
+        status: str | None,
+        *,
+        started: float,
+        request_id: int | None = None,
+        error_numbers: tuple[int, ...] = (),
+        fields: dict[str, Any] | None = None,
+        http_status: int = 200,
+        fault: str | None = None,
+    ) -> JournalEntry:
+        """Add one call (``started``: its :func:`time.perf_counter`) and log its one line."""
+        duration_ms = (time.perf_counter() - started) * 1000
+        entry = JournalEntry(
+            operation=operation,
+            request_id=request_id,
+            status=status,
+            error_numbers=error_numbers,
+            fields=fields or {},
+            time=datetime.fromtimestamp(self._clock.time(), tz=timezone.utc),
+            duration_ms=duration_ms,
+            http_status=http_status,
+            fault=fault,
+        )
+        self.append(entry)
+        log.info(
+            "%s status=%s errors=%s http=%d %.1fms%s",
+            operation or "-",
+            status,
+            ",".join(map(str, error_numbers)) or "-",
+            http_status,
+            duration_ms,
+            f" fault={fault}" if fault else "",
+        )
+        return entry
 
     def append(self, entry: JournalEntry) -> None:
         with self._lock:

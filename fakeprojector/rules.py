@@ -1,7 +1,9 @@
-"""The OAuth rules of the two operations, free of XML and HTTP.
+"""The OAuth rules of the two operations, and :data:`OPERATIONS`, the registry of every
+operation the fake implements. Free of XML and HTTP.
 
-``revoke`` and ``acquire`` take the store and a plain request, and return an outcome or
-raise :class:`~fakeprojector.errors.OAuthError`. Checks run in contract.md's order:
+Every rule has one signature, ``rule(store, request, context) -> outcome``: the store, a
+plain request dataclass, and the :class:`CallContext` of the call; it returns an outcome
+dataclass or raises :class:`~fakeprojector.errors.OAuthError`. Checks run in contract.md's order:
 (1) common shape, (2) supported token/grant type, (3) grant-dependent shape, (4) client,
 (5) grant; the first failing step answers, with one message. Each call runs whole under
 the store lock, so a code is consumed at most once however many requests race.
@@ -13,20 +15,35 @@ import base64
 import dataclasses
 import hashlib
 import hmac
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
 
 from fakeprojector import errors
 from fakeprojector.contract import (
     ACQUIRE,
     GRANT_CODE,
     GRANT_REFRESH_TOKEN,
+    REQUEST_BASE,
+    REQUEST_FIELDS,
+    RESULT_FIELDS,
     REVOKE,
     TOKEN_TYPE_REFRESH,
+    Fields,
     is_refresh_token_form,
+    snake,
 )
 from fakeprojector.errors import OAuthError
 from fakeprojector.records import AuthorizationCode, Client, RefreshToken
 from fakeprojector.store import Store
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What a rule may know of the call besides its request: ``authority`` is the base URL
+    the client reached the fake through (its ``Host``), for the service authorities."""
+
+    authority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +123,7 @@ def _check_client(store: Store, client_identifier: str, client_secret: str) -> C
     return client
 
 
-def revoke(store: Store, req: RevokeRequest) -> RevokeOutcome:
+def revoke(store: Store, req: RevokeRequest, context: CallContext | None = None) -> RevokeOutcome:
     """RFC 7009 revocation: success for any well-formed token; only the caller's active
     token changes, and its access tokens end with it [doc, choice]."""
     missing = [
@@ -138,12 +155,13 @@ def revoke(store: Store, req: RevokeRequest) -> RevokeOutcome:
         return RevokeOutcome()
 
 
-def acquire(store: Store, req: AcquireRequest, authority: str | None = None) -> AcquireOutcome:
+def acquire(store: Store, req: AcquireRequest, context: CallContext | None = None) -> AcquireOutcome:
     """Exchange an authorization code or a refresh token for a session ticket.
 
-    ``authority`` is the base URL the client reached this fake through (its ``Host``);
-    ``RestServiceAuthority``/``SoapServiceAuthority`` name it, else the bound address.
+    ``RestServiceAuthority``/``SoapServiceAuthority`` name ``context.authority`` (the
+    address the client used), else the bound address.
     """
+    authority = context.authority if context is not None else None
     missing = [
         name
         for name, value in (
@@ -250,3 +268,46 @@ def _issue(
         timeout_minutes=s.timeout_minutes,
         token_type=s.token_type,
     )
+
+
+# --- the registry ---------------------------------------------------------------------
+Rule = Callable[[Store, Any, CallContext], Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One implemented operation: its wire fields (from :mod:`fakeprojector.contract`), the
+    rule's request and outcome dataclasses, and the rule. The SOAP models, the service's
+    methods, the mapping between them, fault targets and the coverage list are all derived
+    from :data:`OPERATIONS`; adding an operation is one entry here plus its fields in contract."""
+
+    name: str
+    request_fields: Fields
+    result_fields: Fields
+    request_type: type
+    outcome_type: type
+    rule: Rule
+
+    def __post_init__(self) -> None:
+        wire = {snake(n) for n, _ in (*REQUEST_BASE, *self.request_fields)}
+        own = {f.name for f in fields(self.request_type)}
+        if wire != own:  # a field list and its dataclass that disagree would drop values silently
+            raise TypeError(
+                f"{self.name}: request fields {sorted(wire ^ own)} differ from {self.request_type.__name__}"
+            )
+        results = {snake(n) for n, _ in self.result_fields}
+        outcome = {f.name for f in fields(self.outcome_type)}
+        if results != outcome:
+            raise TypeError(
+                f"{self.name}: result fields {sorted(results ^ outcome)} differ from {self.outcome_type.__name__}"
+            )
+
+
+OPERATIONS: dict[str, Operation] = {
+    REVOKE: Operation(
+        REVOKE, REQUEST_FIELDS[REVOKE], RESULT_FIELDS[REVOKE], RevokeRequest, RevokeOutcome, revoke
+    ),
+    ACQUIRE: Operation(
+        ACQUIRE, REQUEST_FIELDS[ACQUIRE], RESULT_FIELDS[ACQUIRE], AcquireRequest, AcquireOutcome, acquire
+    ),
+}

@@ -35,6 +35,11 @@ from fakeprojector.records import (
 from fakeprojector.settings import Settings
 
 
+class SetupError(ValueError):
+    """State the store refuses to take (an unknown client, a token of the wrong form, an
+    unregistered ``redirect_uri``...): the Python API raises it, the admin API answers 400."""
+
+
 class Store:
     """Accounts, clients, authorization codes and tokens, reset to loaded fixtures.
 
@@ -139,9 +144,9 @@ class Store:
     ) -> Client:
         cid = parse_guid(client_id) if client_id is not None else self.tokens.guid()
         if cid is None:
-            raise ValueError(f"client_id must be a GUID, not {client_id!r}")
+            raise SetupError(f"client_id must be a GUID, not {client_id!r}")
         if client_secret is not None and not client_secret:
-            raise ValueError("client_secret must not be empty")
+            raise SetupError("client_secret must not be empty")
         client = Client(
             client_id=cid,
             client_secret=client_secret or self.tokens.client_secret(),
@@ -159,7 +164,7 @@ class Store:
     def _require_client(self, client_id: str) -> Client:
         client = self.client(client_id)
         if client is None:
-            raise ValueError(f"unknown client_id {client_id!r}: add it first")
+            raise SetupError(f"unknown client_id {client_id!r}: add it first")
         return client
 
     # --- refresh tokens ------------------------------------------------------------
@@ -181,7 +186,7 @@ class Store:
     ) -> RefreshToken:
         """Issue a refresh token directly, as if a user had consented earlier."""
         if token is not None and not is_refresh_token_form(token):
-            raise ValueError("token must be 20-512 URL-safe base64 characters")
+            raise SetupError("token must be 20-512 URL-safe base64 characters")
         with self.lock:
             client = self._require_client(client_id)
             now = self.clock.time_ns()
@@ -198,6 +203,11 @@ class Store:
                 from_code=from_code,
             )
             return self._put_refresh(rt)
+
+    def refresh_token_with_state(self, token: str) -> tuple[RefreshToken, TokenState] | None:
+        with self.lock:
+            rt = self.refresh_tokens.get(token)
+            return None if rt is None else (rt, _state(rt, self.clock.time_ns()))
 
     def refresh_token_state(self, token: str) -> TokenState | None:
         with self.lock:
@@ -248,6 +258,11 @@ class Store:
             )
             return self._put_access(at)
 
+    def access_token_with_state(self, token: str) -> tuple[AccessToken, TokenState] | None:
+        with self.lock:
+            at = self.access_tokens.get(token)
+            return None if at is None else (at, _state(at, self.clock.time_ns()))
+
     def access_token_state(self, token: str) -> TokenState | None:
         with self.lock:
             at = self.access_tokens.get(token)
@@ -271,15 +286,15 @@ class Store:
     ) -> AuthorizationCode:
         """Record a consent, as the browser flow would, and return the code."""
         if code_challenge_method is not None and code_challenge_method not in PKCE_METHODS:
-            raise ValueError(f"code_challenge_method must be one of {PKCE_METHODS}")
+            raise SetupError(f"code_challenge_method must be one of {PKCE_METHODS}")
         if code_challenge_method is not None and not code_challenge:
-            raise ValueError("code_challenge_method needs a code_challenge")
+            raise SetupError("code_challenge_method needs a code_challenge")
         if code_challenge and not is_code_challenge_form(code_challenge):
-            raise ValueError(f"code_challenge {CODE_CHALLENGE_RULE}")
+            raise SetupError(f"code_challenge {CODE_CHALLENGE_RULE}")
         with self.lock:
             client = self._require_client(client_id)
             if client.redirect_uris and redirect_uri not in client.redirect_uris:
-                raise ValueError(
+                raise SetupError(
                     f"redirect_uri {redirect_uri!r} is not registered for client {client.client_id}"
                 )
             now = self.clock.time_ns()

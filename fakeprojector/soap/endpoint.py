@@ -17,10 +17,13 @@ from spyne import Application, MethodContext
 from spyne.server import ServerBase
 
 from fakeprojector.contract import NS_SERVICE, SERVICE_NAME
+from fakeprojector.faults import SOAP_LEVEL, Fault
+from fakeprojector.rules import OPERATIONS, Operation
+from fakeprojector.soap import mapping
 from fakeprojector.soap.mapping import Udc
 from fakeprojector.soap.models import PwsFault
 from fakeprojector.soap.protocol import WcfSoap11
-from fakeprojector.soap.service import PwsProjectorServices
+from fakeprojector.soap.service import service_class
 from fakeprojector.soap.wsdl import WcfWsdl11
 
 # spyne logs every client Fault with a traceback, and on some paths the document itself
@@ -32,6 +35,16 @@ logging.getLogger("spyne").setLevel(logging.CRITICAL)
 class SoapAnswer:
     status: int
     body: bytes
+
+
+@dataclass
+class Prepared:
+    """A request parsed, dispatched and read (:meth:`SoapEndpoint.prepare`), not yet
+    answered. ``operation`` is ``None`` when the request addresses none (malformed, unknown
+    action): the answer is then the fault already decided."""
+
+    ctx: Any
+    operation: str | None
 
 
 class _Transport:
@@ -70,17 +83,24 @@ class _Context(MethodContext):
 
 
 class SoapEndpoint(ServerBase):
-    """A spyne Application plus its WSDL, answering one request at a time (thread-safe)."""
+    """A spyne Application of one operation registry plus its WSDL (thread-safe).
+
+    A call is answered in two steps, so the app can decide an injected fault once the
+    operation is known, without parsing the request twice: :meth:`prepare` parses,
+    dispatches and reads it; :meth:`finish` runs it (or answers a SOAP-level fault) and
+    writes the answer. :meth:`handle` does both.
+    """
 
     transport = "http://schemas.xmlsoap.org/soap/http"
 
-    def __init__(self) -> None:
+    def __init__(self, operations: dict[str, Operation] | None = None) -> None:
+        self.operations = dict(OPERATIONS if operations is None else operations)
         app = Application(
-            [PwsProjectorServices],
+            [service_class(self.operations)],
             tns=NS_SERVICE,
             name=SERVICE_NAME,
-            in_protocol=WcfSoap11(),
-            out_protocol=WcfSoap11(),
+            in_protocol=WcfSoap11(self.operations),
+            out_protocol=WcfSoap11(self.operations),
             classes=[PwsFault],
         )
         super().__init__(app)
@@ -90,9 +110,9 @@ class SoapEndpoint(ServerBase):
         """The WSDL with ``url`` as the service address (built per URL, then cached)."""
         return self._wsdl.document(url)
 
-    def handle(
-        self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = False
-    ) -> SoapAnswer:
+    def prepare(self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = True) -> Prepared:
+        """Parse, dispatch and read a request; the journal's summary knows its operation,
+        ``RequestId`` and fields from here on."""
         ctx = _Context(self, MethodContext.SERVER)
         ctx.transport = _Transport(ctx, soap_action, strict_action)
         ctx.in_string = [body]
@@ -100,8 +120,23 @@ class SoapEndpoint(ServerBase):
         p_ctx = self.generate_contexts(ctx)[0]
         if p_ctx.in_error is None:
             self.get_in_object(p_ctx)
+        if p_ctx.in_error is not None:
+            return Prepared(p_ctx, None)
+        operation = self.operations[p_ctx.descriptor.name]
+        mapping.read(udc, operation, p_ctx.in_object[0])
+        return Prepared(p_ctx, operation.name)
+
+    def finish(self, prepared: Prepared, fault: Fault | None = None) -> SoapAnswer:
+        """Answer a prepared request: run its operation, or answer ``fault`` when it is a
+        SOAP-level one (``soap_fault``, ``redirect``)."""
+        p_ctx = prepared.ctx
+        udc: Udc = p_ctx.udc
+        if fault is not None and fault.kind in SOAP_LEVEL:
+            udc.fault = fault
         if p_ctx.in_error is None:
             self.app.process_request(p_ctx)
+        elif udc.fault is not None and udc.fault.kind == "soap_fault":  # a request naming no operation
+            p_ctx.out_error = mapping.fault_error(udc, udc.fault, "")
         else:
             p_ctx.out_error = p_ctx.in_error
         self.get_out_string(p_ctx)
@@ -111,6 +146,16 @@ class SoapEndpoint(ServerBase):
         # emptying it lets reference counting free them all now, not the cyclic collector.
         p_ctx.__dict__.clear()
         return answer
+
+    def discard(self, prepared: Prepared) -> None:
+        """Drop a prepared request that will not be answered here (an HTTP-level fault)."""
+        prepared.ctx.__dict__.clear()
+
+    def handle(
+        self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = True
+    ) -> SoapAnswer:
+        """One call, no fault: :meth:`prepare` then :meth:`finish`."""
+        return self.finish(self.prepare(body, soap_action, udc, strict_action))
 
     def get_in_object(self, ctx: Any) -> None:
         """spyne's, minus logging the failed document (it holds the client secret)."""

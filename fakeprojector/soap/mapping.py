@@ -1,33 +1,29 @@
-"""Between spyne objects and the rules' plain dataclasses, in both directions.
+"""Between spyne objects and the rules' plain dataclasses, in both directions, for any
+operation of the registry (:data:`fakeprojector.rules.OPERATIONS`).
 
 The service methods call :func:`call`; it reads the store from ``ctx.udc``, runs the rule,
 and builds the spyne result (or raises :class:`PwsFaultError` in the ``fault`` error
-style). It also fills ``ctx.udc.summary`` for the journal and the log line.
+style). It also fills ``ctx.udc.summary`` for the journal and the log line. Injected
+SOAP-level faults (``soap_fault``, ``redirect``) are answered here too (:func:`injected`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from spyne import Fault
+from spyne import Fault as SpyneFault
 
-from fakeprojector import errors, rules
-from fakeprojector.clock import format_wcf_datetime
-from fakeprojector.contract import ACQUIRE, REQUEST_FIELDS, RESPONSE_BASE_FIELDS, REVOKE, snake
+from fakeprojector import errors
+from fakeprojector.contract import INT, REQUEST_BASE_FIELDS, names, snake
 from fakeprojector.errors import OAuthError
+from fakeprojector.faults import Fault
 from fakeprojector.journal import journal_fields
+from fakeprojector.rules import CallContext, Operation
 from fakeprojector.soap import wire
-from fakeprojector.soap.models import RESULT_TYPES, PwsFault, PwsMessage
+from fakeprojector.soap.models import PwsFault, PwsMessage, result_type
 from fakeprojector.store import Store
-
-#: operation -> (rule(store, request, authority), request type)
-_RULES: dict[str, tuple[Callable[..., Any], type]] = {
-    REVOKE: (lambda store, request, authority: rules.revoke(store, request), rules.RevokeRequest),
-    ACQUIRE: (rules.acquire, rules.AcquireRequest),
-}
 
 
 @dataclass
@@ -43,16 +39,20 @@ class CallSummary:
 
 @dataclass
 class Udc:
-    """Per-call user data: the store to act on and what the call did."""
+    """Per-call user data: the store to act on, the call's context and what the call did.
+    ``fault`` is the injected fault the call takes, once the wire knows its operation."""
 
     store: Store
     #: The base URL the client reached the fake through (from its Host header).
     authority: str | None = None
     summary: CallSummary = field(default_factory=CallSummary)
     unexpected: list[BaseException] = field(default_factory=list)
+    fault: Fault | None = None
+    #: The rule's request, once the wire has read it (:func:`read`).
+    request: Any = None
 
 
-class PwsFaultError(Fault):
+class PwsFaultError(SpyneFault):
     """An error answered as a SOAP Fault with a ``PwsFault`` detail (HTTP 500) [doc].
 
     Used for OAuth errors in the ``fault`` error style [choice] and for injected faults
@@ -83,84 +83,98 @@ def message(entry: errors.CatalogueEntry, text: str) -> PwsMessage:
     )
 
 
-def call(ctx: Any, operation: str, service_request: Any) -> Any:
-    udc: Udc = ctx.udc
-    store = udc.store
-    rule, request_type = _RULES[operation]
+@cache
+def _request_names(operation: Operation) -> tuple[tuple[str, str], ...]:
+    """(wire name, rule field name) of the operation's request fields, base first."""
+    return tuple((n, snake(n)) for n in (*REQUEST_BASE_FIELDS, *names(operation.request_fields)))
+
+
+@cache
+def _outcome_names(operation: Operation) -> tuple[tuple[str, str], ...]:
+    """(rule field, wire name) of the operation's outcome: ``redirect_url`` -> ``RedirectUrl``."""
+    return tuple((snake(n), n) for n in names(operation.result_fields))
+
+
+def read(udc: Udc, operation: Operation, service_request: Any) -> Any:
+    """The rule's request dataclass from the spyne object, noting the call in the summary
+    (so a call answered by an injected fault is journaled with its fields too)."""
+    pairs = _request_names(operation)
     if service_request is None:
         wire_fields: dict[str, Any] = {}
-        request = request_type()
+        request = operation.request_type()
     else:
-        names = _FIELD_NAMES[operation]
-        wire_fields = {n: getattr(service_request, n, None) for n, _ in names}
-        request = request_type(**{rule_name: wire_fields[n] for n, rule_name in names})
+        wire_fields = {n: getattr(service_request, n, None) for n, _ in pairs}
+        request = operation.request_type(**{attr: wire_fields[n] for n, attr in pairs})
     summary = udc.summary
-    summary.operation = operation
+    summary.operation = operation.name
     summary.request_id = request.request_id
     summary.fields = journal_fields(wire_fields)
-    result_cls = RESULT_TYPES[operation]
-    base: dict[str, Any] = {"ResponseId": request.request_id or 0}
+    udc.request = request
+    return request
+
+
+def call(ctx: Any, operation: Operation, service_request: Any) -> Any:
+    udc: Udc = ctx.udc
+    store = udc.store
+    request = udc.request if udc.request is not None else read(udc, operation, service_request)
+    summary = udc.summary
+    if udc.fault is not None:
+        return injected(udc, operation, udc.fault)
     try:
-        outcome = rule(store, request, udc.authority)
+        outcome = operation.rule(store, request, CallContext(udc.authority))
     except OAuthError as exc:
         summary.status = "Fail"
         summary.error_numbers = [exc.entry.number]
         if store.settings.error_style == "fault":
-            raise PwsFaultError(exc.entry, exc.text, request.request_id or 0, operation) from None
-        return result(result_cls, store, base, "Fail", [message(exc.entry, exc.text)], {})
+            raise PwsFaultError(exc.entry, exc.text, request.request_id or 0, operation.name) from None
+        return result(operation, store, request.request_id, "Fail", [message(exc.entry, exc.text)], {})
     except Exception as exc:
         udc.unexpected.append(exc)
         raise
     summary.status = "Ok"
-    values = {wire_name: getattr(outcome, name) for name, wire_name in _outcome_names(type(outcome))}
-    return result(result_cls, store, base, "Ok", [], values)
+    values = {wire_name: getattr(outcome, attr) for attr, wire_name in _outcome_names(operation)}
+    return result(operation, store, request.request_id, "Ok", [], values)
 
 
-def _wire(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
+def injected(udc: Udc, operation: Operation, fault: Fault) -> Any:
+    """The answer of a SOAP-level injected fault [doc: the vendor's rate limit, and a call
+    that reached the wrong server]: ``soap_fault`` raises :class:`PwsFaultError`, ``redirect``
+    answers ``Status`` ``Ok`` with ``RedirectUrl`` and changes nothing."""
+    if fault.kind == "soap_fault":
+        raise fault_error(udc, fault, operation.name)
+    if fault.kind != "redirect":  # pragma: no cover - the endpoint passes SOAP-level kinds only
+        raise ValueError(f"not a SOAP-level fault: {fault.kind}")
+    redirect = {"RedirectUrl": fault.params["redirect_url"]}
+    return result(operation, udc.store, udc.summary.request_id, "Ok", [], redirect)
 
 
-#: (wire name, rule field name) of each operation's request fields, in schema order.
-_FIELD_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
-    op: tuple((n, snake(n)) for n in REQUEST_FIELDS[op]) for op in _RULES
-}
-
-
-_OUTCOME_NAMES: dict[type, tuple[tuple[str, str], ...]] = {}
-
-
-def _outcome_names(outcome_type: type) -> tuple[tuple[str, str], ...]:
-    """(field, wire name) of a rules outcome dataclass: ``redirect_url`` -> ``RedirectUrl``."""
-    names = _OUTCOME_NAMES.get(outcome_type)
-    if names is None:
-        names = _OUTCOME_NAMES[outcome_type] = tuple((f.name, _wire(f.name)) for f in fields(outcome_type))
-    return names
+def fault_error(udc: Udc, fault: Fault, service_name: str) -> PwsFaultError:
+    """An injected ``soap_fault`` as the error to answer, noted in the call's summary."""
+    p = fault.params
+    entry = errors.CatalogueEntry(p["error_number"], p["error_code"], p["error_text"])
+    udc.summary.error_numbers = [entry.number]
+    return PwsFaultError(entry, p["error_text"], udc.summary.request_id or 0, service_name)
 
 
 @cache
-def _result_defaults(cls: Any) -> dict[str, Any]:
+def _result_defaults(operation: Operation) -> dict[str, Any]:
     """A failed result's own members: strings nil, ints ``0`` [wcf]."""
-    return {
-        name: (0 if _is_int(t) else None)
-        for name, t in cls._type_info.items()
-        if name not in RESPONSE_BASE_FIELDS
-    }
+    return {name: (0 if kind == INT else None) for name, kind in operation.result_fields}
 
 
 def result(
-    cls: Any, store: Store, base: dict[str, Any], status: str, messages: list[Any], values: dict[str, Any]
+    operation: Operation,
+    store: Store,
+    request_id: int | None,
+    status: str,
+    messages: list[Any],
+    values: dict[str, Any],
 ) -> Any:
     """A result with every member set: on failure strings nil and ints 0 [wcf]."""
-    state = dict(_result_defaults(cls))
+    state = dict(_result_defaults(operation))
     state.update(values)
     state["Messages"] = messages
-    state["ResponseId"] = base["ResponseId"]
+    state["ResponseId"] = request_id or 0
     state["Status"] = status
-    state["ServerTimestampUtc"] = format_wcf_datetime(store.clock.time_ns())
-    return wire.instance(cls, state)
-
-
-def _is_int(t: Any) -> bool:
-    from spyne.model.primitive import Integer
-
-    return isinstance(t, type) and issubclass(t, Integer)
+    state["ServerTimestampUtc"] = wire.format_wcf_datetime(store.clock.time_ns())
+    return wire.instance(result_type(operation), state)

@@ -1,26 +1,28 @@
-"""spyne types for the two OAuth operations, named and namespaced as the vendor's WSDL.
+"""spyne types of the implemented operations, named and namespaced as the vendor's WSDL.
 
-These classes are the service definition: the WSDL is generated from them and the WCF
-reader/writer (:mod:`fakeprojector.soap.wire`) walks their field lists, so names, order,
-namespaces and nillability are stated once, here [doc].
+The shared types (``PwsRequest``, ``PwsResponse``, ``PwsMessage``, ``PwsFault``...) are
+declared here; each operation's ``<Op>Rq`` and ``<Op>Rs`` are made from its typed field
+lists (:data:`fakeprojector.rules.OPERATIONS`). These classes are the service definition:
+the WSDL is generated from them and the WCF reader/writer (:mod:`fakeprojector.soap.wire`)
+walks their field lists, so names, order, namespaces and nillability are stated once [doc].
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from spyne import Array, ComplexModel, DateTime, Enum, Integer32, Unicode
 
 from fakeprojector.contract import (
-    ACQUIRE,
     MESSAGE_TYPES,
     NS_COMMON_SERVICES,
     NS_REQUESTS,
     NS_RESPONSES,
     NS_SHARED_COMMON,
-    REQUEST_FIELDS,
     REQUEST_STATUSES,
-    RESULT_FIELDS,
-    REVOKE,
+    Fields,
 )
+from fakeprojector.rules import Operation
 
 String = Unicode(min_occurs=0, nillable=True)
 Int = Integer32(min_occurs=0, nillable=False)
@@ -106,44 +108,36 @@ class PwsFault(ComplexModel):
     ]
 
 
-def _int_fields(names: tuple[str, ...]) -> set[str]:
-    return {n for n in names if n.endswith(("Seconds", "Minutes")) or n == "RequestId"}
+_TYPES = {"string": String, "int": Int}
 
 
-def _fields(names: tuple[str, ...], skip: int = 0) -> list[tuple[str, object]]:
-    ints = _int_fields(names)
-    return [(n, Int if n in ints else String) for n in names[skip:]]
+def _members(fields: Fields) -> list[tuple[str, object]]:
+    return [(name, _TYPES[kind]) for name, kind in fields]
 
 
-class PwsRevokeOauth2RefreshTokenRq(PwsRequest):
-    __namespace__ = NS_REQUESTS
-    __type_name__ = f"{REVOKE}Rq"
-    _type_info = _fields(REQUEST_FIELDS[REVOKE], skip=2)
+@cache
+def request_type(operation: Operation) -> type[ComplexModel]:
+    """``<Op>Rq``: ``PwsRequest`` extended by the operation's own fields [doc]."""
+    return type(
+        f"{operation.name}Rq",
+        (PwsRequest,),
+        {
+            "__namespace__": NS_REQUESTS,
+            "__type_name__": f"{operation.name}Rq",
+            "_type_info": _members(operation.request_fields),
+        },
+    )
 
 
-class PwsAcquireOauth2TokenRq(PwsRequest):
-    __namespace__ = NS_REQUESTS
-    __type_name__ = f"{ACQUIRE}Rq"
-    _type_info = _fields(REQUEST_FIELDS[ACQUIRE], skip=2)
-
-
-class PwsRevokeOauth2RefreshTokenRs(PwsResponse):
-    __namespace__ = NS_RESPONSES
-    __type_name__ = f"{REVOKE}Rs"
-    _type_info = _fields(RESULT_FIELDS[REVOKE])
-
-
-class PwsAcquireOauth2TokenRs(PwsResponse):
-    __namespace__ = NS_RESPONSES
-    __type_name__ = f"{ACQUIRE}Rs"
-    _type_info = _fields(RESULT_FIELDS[ACQUIRE])
-
-
-REQUEST_TYPES: dict[str, type[ComplexModel]] = {
-    REVOKE: PwsRevokeOauth2RefreshTokenRq,
-    ACQUIRE: PwsAcquireOauth2TokenRq,
-}
-RESULT_TYPES: dict[str, type[ComplexModel]] = {
-    REVOKE: PwsRevokeOauth2RefreshTokenRs,
-    ACQUIRE: PwsAcquireOauth2TokenRs,
-}
+@cache
+def result_type(operation: Operation) -> type[ComplexModel]:
+    """``<Op>Rs``: ``PwsResponse`` extended by the operation's result fields [doc]."""
+    return type(
+        f"{operation.name}Rs",
+        (PwsResponse,),
+        {
+            "__namespace__": NS_RESPONSES,
+            "__type_name__": f"{operation.name}Rs",
+            "_type_info": _members(operation.result_fields),
+        },
+    )

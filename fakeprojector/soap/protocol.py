@@ -8,6 +8,7 @@ bytes). Everything else (method lookup, calling the service) stays spyne's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from spyne import Fault
@@ -15,11 +16,11 @@ from spyne.context import ProtocolContext
 from spyne.protocol.soap import Soap11
 
 from fakeprojector import errors
-from fakeprojector.contract import ACTION_PREFIX, NS_SERVICE, operation_for_action, vendor_operations
+from fakeprojector.contract import NS_SERVICE, action_operation, vendor_operations
+from fakeprojector.rules import Operation
 from fakeprojector.soap import wire
 from fakeprojector.soap.mapping import PwsFaultError
-from fakeprojector.soap.models import REQUEST_TYPES, RESULT_TYPES
-from fakeprojector.soap.service import IMPLEMENTED
+from fakeprojector.soap.models import request_type, result_type
 
 
 class WireFault(Fault):
@@ -36,21 +37,22 @@ def _looks_like_vendor_operation(name: str) -> bool:
     return name in vendor_operations()
 
 
-def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> str:
+def resolve_operation(
+    soap_action: str | None, body_tag: str, strict: bool, operations: Mapping[str, Operation]
+) -> str:
     """The operation a request addresses, as WCF's dispatcher decides it [wcf].
 
-    A SOAPAction header (quoted or not) decides; without one (or an empty one) the body's
-    wrapper element does, unless ``strict`` (then WCF's ActionNotSupported) [choice].
+    A SOAPAction header (quoted or not) decides; without one (or an empty one) WCF answers
+    ActionNotSupported, unless not ``strict`` (the lenient setting): then the body's
+    wrapper element decides [choice].
     """
     action = (soap_action or "").strip().strip('"')
+    implemented = ", ".join(operations)
     if action:
-        operation = operation_for_action(action)
-        if operation is None:
-            name = action[len(ACTION_PREFIX) :] if action.startswith(ACTION_PREFIX) else ""
-            if _looks_like_vendor_operation(name):
-                raise wire.WireError(
-                    errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED)
-                )
+        operation = action_operation(action)
+        if operation is None or operation not in operations:
+            if operation is not None and _looks_like_vendor_operation(operation):
+                raise wire.WireError(errors.NOT_IMPLEMENTED, operation=operation, implemented=implemented)
             raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action=action)
         expected = f"{{{NS_SERVICE}}}{operation}"
         if body_tag != expected:
@@ -69,10 +71,10 @@ def resolve_operation(soap_action: str | None, body_tag: str, strict: bool) -> s
         raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")
     if body_tag.startswith(f"{{{NS_SERVICE}}}"):
         name = body_tag[len(NS_SERVICE) + 2 :]
-        if name in IMPLEMENTED:
+        if name in operations:
             return name
         if _looks_like_vendor_operation(name):
-            raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=", ".join(IMPLEMENTED))
+            raise wire.WireError(errors.NOT_IMPLEMENTED, operation=name, implemented=implemented)
     raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")
 
 
@@ -98,7 +100,11 @@ class _ProtocolContext(ProtocolContext):
 
 
 class WcfSoap11(Soap11):
-    """SOAP 1.1 in, WCF-identical bytes out."""
+    """SOAP 1.1 in, WCF-identical bytes out, for the operations of one registry."""
+
+    def __init__(self, operations: Mapping[str, Operation]) -> None:
+        super().__init__()
+        self.operations = operations
 
     def get_context(self, parent: Any, transport: Any) -> _ProtocolContext:
         return _ProtocolContext(parent, transport)
@@ -113,7 +119,9 @@ class WcfSoap11(Soap11):
         try:
             body = wire.body_element(ctx.in_document)
             transport = ctx.transport
-            operation = resolve_operation(transport.soap_action, body.tag, transport.strict_action)
+            operation = resolve_operation(
+                transport.soap_action, body.tag, transport.strict_action, self.operations
+            )
         except wire.WireError as exc:
             raise WireFault(exc) from None
         ctx.in_body_doc = body
@@ -130,8 +138,7 @@ class WcfSoap11(Soap11):
         return super().generate_method_contexts(ctx)  # type: ignore[no-any-return]
 
     def deserialize(self, ctx: Any, message: Any) -> None:
-        operation = ctx.descriptor.name
-        request_cls = REQUEST_TYPES[operation]
+        request_cls = request_type(self.operations[ctx.descriptor.name])
         try:
             values = wire.read_request(ctx.in_body_doc, request_cls)
         except wire.WireError as exc:
@@ -142,7 +149,9 @@ class WcfSoap11(Soap11):
         error = ctx.out_error
         if error is None:
             operation = ctx.descriptor.name
-            ctx.out_document = wire.render_result(operation, RESULT_TYPES[operation], ctx.out_object[0])
+            ctx.out_document = wire.render_result(
+                operation, result_type(self.operations[operation]), ctx.out_object[0]
+            )
             return
         if isinstance(error, WireFault):
             ctx.out_document = wire.render_fault(error.error.entry, error.error.params)

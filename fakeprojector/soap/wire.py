@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -241,6 +242,21 @@ def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
 
 
 # --- writing ------------------------------------------------------------------------
+_NS_PER_S = 1_000_000_000
+
+
+def format_wcf_datetime(ns: int) -> str:
+    """A UTC instant as WCF's DataContractSerializer writes ``DateTime`` (Kind Utc) [wcf].
+
+    ``yyyy-MM-ddTHH:mm:ss.FFFFFFFZ``: 100-nanosecond ticks, trailing zeros dropped, so
+    up to seven fractional digits and none when the fraction is zero.
+    """
+    seconds, rest = divmod(ns, _NS_PER_S)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+    fraction = f"{rest // 100:07d}".rstrip("0")
+    return f"{stamp}.{fraction}Z" if fraction else f"{stamp}Z"
+
+
 #: Characters XML 1.0 cannot carry at all, not even as character references. Requests
 #: parsed from XML never hold them, but a fault can echo a header (SOAPAction,
 #: Content-Type) that does: those become U+FFFD so the fault stays well-formed [choice].

@@ -23,9 +23,11 @@ from werkzeug.test import Client
 
 from fakeprojector import rules
 from fakeprojector.app import FakeProjectorApp
+from fakeprojector.backend import FakeBackend
 from fakeprojector.errors import OAuthError
+from fakeprojector.rules import OPERATIONS
 from fakeprojector.soap import wire
-from fakeprojector.soap.models import REQUEST_TYPES
+from fakeprojector.soap.models import request_type
 from fakeprojector.store import Store
 from tests.conftest import CONTRACT_FIXTURES
 from tests.hostile.corpus import ACQUIRE, CASES, PATH, REVOKE, SAMPLE
@@ -192,8 +194,8 @@ def _read_all(body: bytes) -> None:
     """What the protocol layer does with a body: parse, find the wrapper, read every operation's fields."""
     envelope = wire.parse_envelope(body)
     wrapper = wire.body_element(envelope)
-    for request_cls in REQUEST_TYPES.values():
-        wire.read_request(wrapper, request_cls)
+    for operation in OPERATIONS.values():
+        wire.read_request(wrapper, request_type(operation))
 
 
 @FUZZ
@@ -216,8 +218,8 @@ class _Capture(logging.Handler):
         self.lines.append(self.format(record))
 
 
-_STORE = Store(CONTRACT_FIXTURES)
-_APP = FakeProjectorApp(_STORE)
+_BACKEND = FakeBackend(CONTRACT_FIXTURES)
+_APP = FakeProjectorApp(_BACKEND)
 _CLIENT = Client(_APP)
 _OK_STATUSES = {200, 400, 405, 411, 413, 415, 500}
 
@@ -269,13 +271,13 @@ def test_the_app_answers_every_request_cleanly_and_keeps_secrets(request):
         logger.setLevel(old_level)
     body = response.get_data()
     assert response.status_code in _OK_STATUSES, (response.status_code, body[:300])
-    assert not _APP.errors, _APP.errors
+    assert not _BACKEND.errors, _BACKEND.errors
     assert not [m for m in LEAK_MARKERS if m in body], body[:500]
     assert b"internal error" not in body
     if response.mimetype == "text/xml" and request["method"] != "HEAD" and body:
         doc = etree.fromstring(body)
         assert doc.tag == f"{{{ENV}}}Envelope"
-    journal = json.dumps([e.as_dict() for e in _APP.journal.entries()[-3:]])
+    journal = json.dumps([e.as_dict() for e in _BACKEND.journal.entries()[-3:]])
     logged = "\n".join(capture.lines)
     for secret in SECRETS.values():
         assert secret not in journal
@@ -453,7 +455,7 @@ test_oauth_rules_keep_their_invariants = OAuthRules.TestCase
     secret=st.one_of(st.text(max_size=200), st.binary(max_size=100).map(lambda b: b.decode("latin-1"))),
 )
 def test_a_wrong_secret_of_any_length_or_alphabet_is_50630(client, secret):
-    store = _STORE
+    store = _BACKEND.store
     if secret == SECRETS.get(client.strip("{}").lower()):
         return
     req = rules.RevokeRequest(client_identifier=client, client_secret=secret, token=TOKENS[0])

@@ -130,7 +130,11 @@ def test_pkce_s256(fake_projector):
 
 
 def test_pkce_plain_and_verifier_ignored_without_challenge(fake_projector):
-    code = _code(fake_projector, code_challenge="plain-verifier-value-of-at-least-forty-three-chars", code_challenge_method="plain")
+    code = _code(
+        fake_projector,
+        code_challenge="plain-verifier-value-of-at-least-forty-three-chars",
+        code_challenge_method="plain",
+    )
     assert (
         "does not match"
         in _error(acquire(fake_projector.url, GrantType="code", Code=code, CodeVerifier="x", RedirectUri=CB))[

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from fakeprojector.clock import AdjustableClock, TokenSource, format_wcf_datetime
+from fakeprojector.clock import AdjustableClock, TokenSource
+from fakeprojector.soap.wire import format_wcf_datetime
 
 
 def test_wcf_datetime_format_trims_trailing_zeros():

@@ -26,22 +26,19 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from fakeprojector import errors, rules
-from fakeprojector.contract import ACQUIRE, GRANT_CODE, REVOKE
+from fakeprojector.backend import FakeBackend
+from fakeprojector.contract import ACQUIRE, GRANT_CODE, REST_TOKEN_PATH, REVOKE
 from fakeprojector.errors import CatalogueEntry, OAuthError
-from fakeprojector.journal import Journal, JournalEntry, journal_fields
-from fakeprojector.store import Store
+from fakeprojector.journal import journal_fields
 
 log = logging.getLogger("fakeprojector")
 
-TOKEN_PATH = "/oauth2token"  # noqa: S105 - a URL path, not a password
-REVOKE_PATH = "/oauth2revoketoken"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -101,49 +98,12 @@ def json_response(body: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
-def journal_call(
-    store: Store,
-    journal: Journal,
-    operation: str,
-    status: str,
-    numbers: tuple[int, ...],
-    fields: dict[str, Any],
-    started: float,
-    http_status: int,
-) -> None:
-    """One journal entry and one log line for a browser-half call (REST twin, consent page)."""
-    duration_ms = (time.perf_counter() - started) * 1000
-    journal.append(
-        JournalEntry(
-            operation=operation,
-            request_id=None,
-            status=status,
-            error_numbers=numbers,
-            fields=fields,
-            time=datetime.fromtimestamp(store.clock.time(), tz=timezone.utc),
-            duration_ms=duration_ms,
-            http_status=http_status,
-        )
-    )
-    log.info(
-        "%s status=%s errors=%s http=%d %.1fms",
-        operation,
-        status,
-        ",".join(map(str, numbers)) or "-",
-        http_status,
-        duration_ms,
-    )
-
-
 class RestTwins:
     """``Request -> Response`` for the two POST endpoints; no state of its own."""
 
-    def __init__(self, store: Store, journal: Journal) -> None:
-        self.store = store
-        self.journal = journal
-
-    def handles(self, path: str) -> bool:
-        return path.lower() in (TOKEN_PATH, REVOKE_PATH)
+    def __init__(self, backend: FakeBackend) -> None:
+        self.store = backend.store
+        self.journal = backend.journal
 
     def __call__(self, request: Request) -> Response:
         if request.method != "POST":
@@ -168,7 +128,7 @@ class RestTwins:
             return json_response(
                 {"error": "invalid_request", "error_description": "request body too large"}, 413
             )
-        if request.path.lower() == TOKEN_PATH:
+        if request.path.lower() == REST_TOKEN_PATH:
             return self._call(request, form, ACQUIRE, TOKEN_FIELDS, "oauth2token", self._acquire)
         return self._call(request, form, REVOKE, REVOKE_FIELDS, "oauth2revoketoken", self._revoke)
 
@@ -208,8 +168,13 @@ class RestTwins:
         response = json_response(body, status)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="fakeprojector"'
-        journal_call(
-            self.store, self.journal, operation, "Fail" if numbers else "Ok", numbers, fields, started, status
+        self.journal.record(
+            operation,
+            "Fail" if numbers else "Ok",
+            started=started,
+            error_numbers=numbers,
+            fields=fields,
+            http_status=status,
         )
         return response
 
@@ -227,7 +192,7 @@ class RestTwins:
                 redirect_uri=values["redirect_uri"],
                 refresh_token=values["refresh_token"],
             ),
-            authority,
+            rules.CallContext(authority),
         )
         if outcome.access_token is None:  # the account lives on another server [doc]
             return {"redirect_url": outcome.redirect_url}

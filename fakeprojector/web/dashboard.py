@@ -15,13 +15,12 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from fakeprojector.journal import Journal, JournalEntry
-from fakeprojector.pages import esc, html_response
+from fakeprojector.backend import FakeBackend
+from fakeprojector.contract import AUTHORIZE_PATH, SERVICE_PATH
+from fakeprojector.journal import JournalEntry
 from fakeprojector.records import AccessToken, AuthorizationCode, Client, RefreshToken
-from fakeprojector.store import Store
+from fakeprojector.web.pages import esc, html_response
 
-INDEX_PATH = "/_fakeprojector/"
-DASHBOARD_PATH = "/_fakeprojector/dashboard"
 DEFAULT_REFRESH_SECONDS = 2
 PREFIX_LENGTH = 8
 JOURNAL_ROWS = 100
@@ -59,9 +58,10 @@ def _table(caption: str, anchor: str, headings: tuple[str, ...], rows: list[str]
 class Dashboard:
     """``Request -> Response`` rendering one fake's state; no state of its own."""
 
-    def __init__(self, store: Store, journal: Journal) -> None:
-        self.store = store
-        self.journal = journal
+    def __init__(self, backend: FakeBackend) -> None:
+        self.backend = backend
+        self.store = backend.store
+        self.journal = backend.journal
 
     def __call__(self, request: Request) -> Response:
         try:
@@ -102,8 +102,8 @@ class Dashboard:
             '<section class="card"><h1>fakeprojector dashboard</h1><div class="counts">' + summary + "</div>"
             f'<p class="muted">Fake clock {esc(_time(now))} &middot; auto-approve '
             f'<b id="auto-approve">{"on" if settings.auto_approve else "off"}</b> &middot; SOAP '
-            f"<code>{esc(base)}/OpsProjectorWcfSvc/PwsProjectorServices.svc</code> &middot; consent "
-            f"<code>{esc(base)}/oauth2authorize/{{accountCode}}</code></p></section>"
+            f"<code>{esc(base)}{SERVICE_PATH}</code> &middot; consent "
+            f"<code>{esc(base)}{AUTHORIZE_PATH}/{{accountCode}}</code></p></section>"
         )
         return (
             overview

@@ -31,14 +31,12 @@ from typing import Any
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from fakeprojector.contract import CODE_CHALLENGE_RULE, PKCE_METHODS, is_code_challenge_form
-from fakeprojector.journal import Journal
-from fakeprojector.pages import esc, html_response
+from fakeprojector.backend import FakeBackend
+from fakeprojector.contract import AUTHORIZE_PATH, CODE_CHALLENGE_RULE, PKCE_METHODS, is_code_challenge_form
 from fakeprojector.records import Client
-from fakeprojector.rest import journal_call
-from fakeprojector.store import Store
+from fakeprojector.web.pages import esc, html_response
 
-AUTHORIZE_PREFIX = "/oauth2authorize/"
+AUTHORIZE_PREFIX = AUTHORIZE_PATH + "/"
 OPERATION = "oauth2authorize"
 COOKIE = "fakeprojector_consent"
 FORM_LIFETIME_SECONDS = 600
@@ -101,14 +99,11 @@ def redirect_url(redirect_uri: str, params: dict[str, str | None]) -> str:
 class ConsentPages:
     """The consent page of one fake. Holds only pending forms; codes go to the store."""
 
-    def __init__(self, store: Store, journal: Journal) -> None:
-        self.store = store
-        self.journal = journal
+    def __init__(self, backend: FakeBackend) -> None:
+        self.store = backend.store
+        self.journal = backend.journal
         self._lock = threading.Lock()
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
-
-    def handles(self, path: str) -> bool:
-        return path.lower().startswith(AUTHORIZE_PREFIX)
 
     def __call__(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -133,8 +128,8 @@ class ConsentPages:
         outcome = fields.get("Outcome")
         if outcome is not None or "Error" in fields:
             status = "Ok" if outcome == "code" else "Fail"
-            journal_call(
-                self.store, self.journal, OPERATION, status, (), fields, started, response.status_code
+            self.journal.record(
+                OPERATION, status, started=started, fields=fields, http_status=response.status_code
             )
         return response
 

@@ -1,0 +1,236 @@
+"""``FakeBackend``: everything one fake *is*, without a socket.
+
+One object owns the clock, the token source, the store, the request journal, the fault
+injector and the errors raised inside request handling, and :meth:`FakeBackend.reset`
+rebuilds all of them to the loaded fixtures (moto's ``reset`` pattern). The HTTP app, the
+admin API, the pytest plugin and :class:`~fakeprojector.server.FakeProjector` (this plus a
+socket) all act through it, so each piece of state has one owner and no part reaches into
+another's. No XML, no HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fakeprojector import assertions
+from fakeprojector.clock import AdjustableClock, TokenSource
+from fakeprojector.faults import Fault, FaultInjector
+from fakeprojector.fixtures import FixturesSource
+from fakeprojector.journal import Journal, JournalEntry
+from fakeprojector.records import (
+    AccessToken,
+    Account,
+    AuthorizationCode,
+    Client,
+    RefreshToken,
+    TokenState,
+)
+from fakeprojector.rules import OPERATIONS
+from fakeprojector.settings import Settings
+from fakeprojector.store import Store
+
+
+class ServerError(RuntimeError):
+    """Raised by :meth:`FakeBackend.check` when request handling failed inside the fake."""
+
+
+class FakeBackend:
+    """The state and behaviour of one fake Projector, driven from Python.
+
+    ``fixtures``: a path, a dict, or a list of them (default: the packaged fixtures with the
+    vendor's sample client and token). ``settings``: overrides of :class:`Settings`.
+    ``seed`` makes generated tokens repeatable, and :meth:`reset` restarts the sequence.
+    """
+
+    def __init__(
+        self,
+        fixtures: FixturesSource | Sequence[FixturesSource] = None,
+        *,
+        settings: dict[str, Any] | None = None,
+        seed: int | str | None = None,
+        journal_size: int | None = None,
+    ) -> None:
+        self.seed = seed
+        self.clock = AdjustableClock()
+        self.token_source = TokenSource(seed)
+        self.store = Store(fixtures, clock=self.clock, tokens=self.token_source, settings=settings)
+        self.journal = Journal(self.clock, journal_size)
+        #: Fault injection: the admin API's ``/faults``, and :meth:`add_fault`.
+        self.faults = FaultInjector(self.operation_names)
+        #: Exceptions raised inside request handling, re-raised by :meth:`check`.
+        self.errors: list[BaseException] = []
+
+    def operation_names(self) -> list[str]:
+        """The operations this fake answers (what a fault or a stub may target)."""
+        return list(OPERATIONS)
+
+    # --- state -----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the loaded fixtures: the journal empty, no faults, real time again, and a
+        seeded token sequence from its start, so every test of a seeded fake sees the same tokens."""
+        self.token_source.reseed(self.seed)
+        self.clock.reset()
+        self.store.reset()
+        self.journal.clear()
+        self.faults.clear()
+
+    def load_fixtures(self, fixtures: FixturesSource | Sequence[FixturesSource]) -> None:
+        """Replace the fixtures (validated first: a bad file changes nothing) and reset to them."""
+        self.store.load(fixtures)
+        self.reset()
+
+    def configure(self, **settings: Any) -> Settings:
+        """Change behaviour settings until the next reset (``rotate_refresh_tokens=True``...)."""
+        return self.store.configure(**settings)
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
+    @property
+    def fixture_sources(self) -> tuple[str, ...]:
+        """Where the loaded fixtures came from (paths, or ``<fixtures dict>``)."""
+        return tuple(self.store.fixtures.sources)
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind there are, and how many tokens are active."""
+        return self.store.counts()
+
+    def add_account(self, code: str, home_url: str | None = None) -> Account:
+        """An account; with ``home_url`` it lives on another server (calls get ``RedirectUrl``)."""
+        return self.store.add_account(code, home_url)
+
+    def accounts(self) -> list[Account]:
+        with self.store.lock:
+            return list(self.store.accounts.values())
+
+    def add_client(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        name: str = "",
+        redirect_uris: Sequence[str] = (),
+    ) -> Client:
+        """Register a client app; id and secret are generated when absent."""
+        return self.store.add_client(client_id, client_secret, name, redirect_uris)
+
+    def clients(self) -> list[Client]:
+        with self.store.lock:
+            return list(self.store.clients.values())
+
+    def add_refresh_token(
+        self,
+        client_id: str,
+        account: str | None = None,
+        token: str | None = None,
+        revoked: bool = False,
+        expires_in_seconds: float | None = None,
+    ) -> RefreshToken:
+        """Issue a refresh token for ``client_id`` as if the user had consented earlier."""
+        return self.store.add_refresh_token(client_id, account, token, revoked, expires_in_seconds)
+
+    def refresh_token(self, token: str) -> tuple[RefreshToken, TokenState] | None:
+        """The record of a refresh token and its state, or ``None`` when unknown."""
+        return self.store.refresh_token_with_state(token)
+
+    def add_access_token(
+        self,
+        client_id: str,
+        refresh_token: str | None = None,
+        account: str | None = None,
+        token: str | None = None,
+    ) -> AccessToken:
+        """A session ticket, as if ``PwsAcquireOauth2Token`` had issued it."""
+        return self.store.add_access_token(client_id, refresh_token, account, token)
+
+    def access_token(self, token: str) -> tuple[AccessToken, TokenState] | None:
+        """The record of an access token (session ticket) and its state, or ``None``."""
+        return self.store.access_token_with_state(token)
+
+    def add_authorization_code(
+        self,
+        client_id: str,
+        redirect_uri: str,
+        account: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: str | None = None,
+        code: str | None = None,
+    ) -> AuthorizationCode:
+        """The record of a fresh authorization code, as if the user had approved the consent page."""
+        return self.store.add_authorization_code(
+            client_id, redirect_uri, account, code_challenge, code_challenge_method, code
+        )
+
+    def issue_authorization_code(
+        self,
+        client_id: str,
+        redirect_uri: str,
+        account: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: str | None = None,
+        code: str | None = None,
+    ) -> str:
+        """A fresh authorization code, as if the user had approved the consent page."""
+        return self.add_authorization_code(
+            client_id, redirect_uri, account, code_challenge, code_challenge_method, code
+        ).code
+
+    def token_state(self, token: str) -> TokenState | None:
+        """``"active"``, ``"revoked"``, ``"expired"`` or ``None`` for an unknown refresh token."""
+        return self.store.refresh_token_state(token)
+
+    def access_token_state(self, token: str) -> TokenState | None:
+        """The same for an access token (session ticket)."""
+        return self.store.access_token_state(token)
+
+    # --- fault injection (fakeprojector.faults; the admin API's /faults) -------------
+    def add_fault(
+        self, kind: str, operation: str | None = None, times: int | None = None, **params: Any
+    ) -> Fault:
+        """Make the next ``times`` calls of ``operation`` (all when ``None``; ``times=None``:
+        until cleared) misbehave: ``kind`` is ``delay`` (``delay_ms``, ``delay_max_ms``),
+        ``http_status`` (``status``; ``body`` ``html``: the front end's page, ``empty``, or
+        your own text with ``content_type``), ``soap_fault`` (``error_number``,
+        ``error_code``, ``error_text``; default 10016), ``drop`` or ``redirect``
+        (``redirect_url``). The most recently added matching fault applies."""
+        return self.faults.add(kind, operation, times, **params)
+
+    def remove_fault(self, fault_id: int) -> bool:
+        """Remove one fault by its ``id``; ``False`` when it is not (or no longer) active."""
+        return self.faults.remove(fault_id)
+
+    def clear_faults(self) -> int:
+        """Remove every fault; returns how many were active."""
+        return self.faults.clear()
+
+    # --- what happened ---------------------------------------------------------------
+    @property
+    def requests(self) -> list[JournalEntry]:
+        """The journal of calls (SOAP, REST twins, consent page), oldest first."""
+        return self.journal.entries()
+
+    def calls(
+        self, operation: str | None = None, status: str | None = None, **fields: Any
+    ) -> list[JournalEntry]:
+        """Journal entries of ``operation`` whose fields match (``token=``, ``client_id=``...)."""
+        return assertions.matching(self.requests, operation, status, **fields)
+
+    def assert_called(
+        self, operation: str, count: int | None = None, status: str | None = None, **fields: Any
+    ) -> list[JournalEntry]:
+        """Assert calls were made (``count``: exactly that many); the failure lists the calls made."""
+        return assertions.assert_called(self.requests, operation, count, status, **fields)
+
+    def assert_revoked(self, token: str, count: int = 1) -> JournalEntry:
+        """Exactly ``count`` revoke calls of ``token`` reached the fake, and the token is not active."""
+        return assertions.assert_revoked(self.requests, token, self.token_state(token), count)
+
+    def check(self) -> None:
+        """Raise :class:`ServerError` if handling a request failed inside the fake."""
+        if self.errors:
+            errors = list(self.errors)
+            self.errors.clear()
+            raise ServerError(
+                f"{len(errors)} request(s) failed inside fakeprojector: {errors[0]!r}"
+            ) from errors[0]
