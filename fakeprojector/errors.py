@@ -12,6 +12,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Final
 
+from fakeprojector.contract import NS_WCF_ADDRESSING_NONE, NS_WCF_DISPATCHER
+
 
 @dataclass(frozen=True)
 class CatalogueEntry:
@@ -128,12 +130,6 @@ class FaultEntry:
     def render(self, **params: str) -> str:
         return self.template.format(**params)
 
-
-#: WCF's fault-code namespaces [wcf] (kept here: errors.py imports nothing of ours).
-NS_WCF_ADDRESSING_NONE: Final = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
-NS_WCF_DISPATCHER: Final = (
-    "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
-)
 
 #: WCF's answer to a SOAPAction that names no operation, word for word [wcf].
 ACTION_NOT_SUPPORTED: Final = FaultEntry(

@@ -3,7 +3,7 @@ operation the fake implements. Free of XML and HTTP.
 
 Every rule has one signature, ``rule(store, request, context) -> outcome``: the store, a
 plain request dataclass, and the :class:`CallContext` of the call; it returns an outcome
-dataclass or raises :class:`~fakeprojector.errors.OAuthError`. Checks run in contract.md's order:
+dataclass or raises :class:`~fakeprojector.errors.OAuthError`. Checks run in the documented order (docs/behaviour.md):
 (1) common shape, (2) supported token/grant type, (3) grant-dependent shape, (4) client,
 (5) grant; the first failing step answers, with one message. Each call runs whole under
 the store lock, so a code is consumed at most once however many requests race.

@@ -13,8 +13,6 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer
-
 from fakeprojector import options, serving
 from fakeprojector.app import DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.backend import FakeBackend, ServerError
@@ -67,7 +65,7 @@ class FakeProjector(FakeBackend):
         self.admin_token = admin_token
         self.stall_timeout = stall_timeout
         self.app = FakeProjectorApp(self, max_body=max_body, admin_token=admin_token)
-        self._server: BaseWSGIServer | None = None
+        self._server: serving.Server | None = None
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------

@@ -22,9 +22,9 @@ from typing import IO, Any
 
 from werkzeug.serving import (
     BaseWSGIServer,
+    ThreadedWSGIServer,
     WSGIRequestHandler,
     get_sockaddr,
-    make_server,
     select_address_family,
 )
 
@@ -87,16 +87,12 @@ class Handler(WSGIRequestHandler):
         except OSError:  # not TCP (a Unix socket): nothing to tune
             pass
         self.rfile = _ConnectionInput(self.rfile)
-        connections = getattr(self.server, "open_connections", None)
-        if connections is not None:
-            with self.server.connections_lock:  # type: ignore[attr-defined]
-                connections.add(self.connection)
+        if isinstance(self.server, Server):
+            self.server.track(self.connection)
 
     def finish(self) -> None:
-        connections = getattr(self.server, "open_connections", None)
-        if connections is not None:
-            with self.server.connections_lock:  # type: ignore[attr-defined]
-                connections.discard(self.connection)
+        if isinstance(self.server, Server):
+            self.server.untrack(self.connection)
         super().finish()
 
     def make_environ(self) -> Any:
@@ -147,7 +143,34 @@ class Handler(WSGIRequestHandler):
         log.debug("http: connection-level error %s", numbers[0] if numbers else "")
 
 
-def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) -> BaseWSGIServer:
+class Server(ThreadedWSGIServer):
+    """werkzeug's threaded server that knows its open connections, so :func:`close` can cut them."""
+
+    def __init__(self, host: str, port: int, app: Any, handler: type[Handler], fd: int) -> None:
+        super().__init__(host, port, app, handler=handler, fd=fd)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def track(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+
+    def untrack(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def cut_connections(self) -> None:
+        """Shut down every open connection, so no handler thread waits on a socket."""
+        with self._connections_lock:
+            open_connections = list(self._connections)
+        for conn in open_connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) -> Server:
     """Bind now (port 0: the OS picks) and return the server; run ``serve_forever`` yourself.
 
     ``stall_timeout``: seconds a connection may stall mid-request or idle between requests.
@@ -165,15 +188,13 @@ def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) 
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
         sock.bind(get_sockaddr(host, port, family))
         sock.listen(BaseWSGIServer.request_queue_size)  # werkzeug's backlog (128), not socketserver's 5
-        server = make_server(host, port, app, threaded=True, request_handler=handler, fd=sock.fileno())
+        server = Server(host, port, app, handler, sock.fileno())
     finally:
         sock.close()  # the server holds its own duplicate of the descriptor
-    server.open_connections = set()  # type: ignore[attr-defined]
-    server.connections_lock = threading.Lock()  # type: ignore[attr-defined]
     return server
 
 
-def close(server: BaseWSGIServer, thread: threading.Thread | None) -> None:
+def close(server: Server, thread: threading.Thread | None) -> None:
     """Stop accepting, cut open connections, and wait for the serving thread."""
     try:  # wake serve_forever's select now rather than at its next 0.5 s poll (Linux)
         server.socket.shutdown(socket.SHUT_RDWR)
@@ -181,12 +202,6 @@ def close(server: BaseWSGIServer, thread: threading.Thread | None) -> None:
         pass
     server.shutdown()
     server.server_close()
-    with server.connections_lock:  # type: ignore[attr-defined]
-        open_connections = list(server.open_connections)  # type: ignore[attr-defined]
-    for conn in open_connections:
-        try:
-            conn.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    server.cut_connections()
     if thread is not None:
         thread.join(timeout=10)

@@ -26,7 +26,7 @@ def _setting(default: Any, help: str, *, metavar: str | None = None) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    """The defaults are contract.md's. ``error_style`` and ``lenient_soap_action`` shape the
+    """The defaults are the documented ones (docs/behaviour.md). ``error_style`` and ``lenient_soap_action`` shape the
     wire; ``auto_approve`` the consent page; the rest the OAuth rules. Frozen: change them
     with :meth:`replace` (validated), ``fp.configure(...)`` or a fixtures file."""
 

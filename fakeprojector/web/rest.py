@@ -3,7 +3,7 @@
 Form-encoded in (RFC 6749 §4.1.3, §6; RFC 7009 §2.1), JSON out. Each request becomes the
 same :class:`~fakeprojector.rules.AcquireRequest` / :class:`~fakeprojector.rules.RevokeRequest`
 the SOAP layer builds, and goes through :mod:`fakeprojector.rules` on the same store: one
-token, one state, whichever twin issued or revoked it [doc: contract.md's REST twins].
+token, one state, whichever twin issued or revoked it [doc: the vendor's REST twins].
 
 Where the vendor is silent [choice, README ``rest.*`` rows]:
 
