@@ -93,8 +93,9 @@ def _x(tag: str) -> str:
 
 @dataclass(frozen=True)
 class SchemaDocument:
-    """One ``?xsd=xsdN`` document: an ``xs:schema`` whose cross-namespace ``xs:import`` s
-    carry no ``schemaLocation`` (the renderer adds them per URL)."""
+    """One ``?xsd=xsdN`` document: an ``xs:schema`` of target namespace ``namespace``, its
+    ``xs:import`` elements of the other documents without ``schemaLocation`` (the renderer
+    adds it per URL)."""
 
     namespace: str
     root: etree._Element
@@ -116,6 +117,9 @@ class ServiceMetadata:
         namespaces = [s.namespace for s in schemas]
         if len(set(namespaces)) != len(namespaces):
             raise ValueError(f"one schema document per namespace, got {namespaces}")
+        for s in schemas:
+            if s.root.tag != _x("schema") or s.root.get("targetNamespace") != s.namespace:
+                raise ValueError(f"not an xs:schema of target namespace {s.namespace}: {s.root.tag}")
         self.target_namespace: str = definitions.get("targetNamespace", "")
         fixed = {p: ns if ns is not None else self.target_namespace for p, ns in WSDL_PREFIXES}
         self._definitions = _wcf_copy(definitions, fixed, skip={_w("types")})
@@ -145,12 +149,12 @@ class ServiceMetadata:
 
     @property
     def schemas(self) -> tuple[SchemaDocument, ...]:
-        """The schema documents, ``?xsd=xsd0`` first (copies are not needed: do not change them)."""
+        """The schema documents, ``?xsd=xsd0`` first (shared, not copies: do not change them)."""
         return self._schemas
 
     @property
     def definitions(self) -> etree._Element:
-        """The definitions without types (do not change them)."""
+        """The definitions without types (shared, not a copy: do not change them)."""
         return self._definitions
 
     def schema_number(self, name: str) -> int | None:

@@ -141,3 +141,9 @@ def test_one_document_per_namespace(source):
         ServiceMetadata(
             source, [SchemaDocument("urn:ex:svc/", schema), SchemaDocument("urn:ex:svc/", schema)]
         )
+
+
+def test_a_schema_document_must_be_an_xs_schema_of_its_namespace(source):
+    schema = source.find(f"{{{W}}}types/{{{XS}}}schema")
+    with pytest.raises(ValueError, match="not an xs:schema of target namespace urn:other"):
+        ServiceMetadata(source, [SchemaDocument("urn:other", schema)])
