@@ -136,9 +136,9 @@ class FakeProjectorApp:
 
     def service(self, request: Request) -> Response:
         if request.method == "GET":
-            args = {k.lower() for k in request.args}
-            if args & {"wsdl", "singlewsdl"}:
-                return Response(self.endpoint.wsdl(self.service_url(request)), content_type=CONTENT_TYPE)
+            metadata = self.metadata(request)
+            if metadata is not None:
+                return metadata
             return Response(_help_page(self.service_url(request)), content_type="text/html; charset=utf-8")
         if request.method != "POST":
             response = _fault_response(
@@ -149,6 +149,28 @@ class FakeProjectorApp:
             response.headers["Allow"] = "GET, POST"
             return response
         return self.soap_call(request)
+
+    def metadata(self, request: Request) -> Response | None:
+        """``?singleWsdl``, ``?wsdl``, ``?xsd=xsdN`` (names in any case, as WCF matches them),
+        addressed with the Host the client used; ``None`` for any other GET [wcf]."""
+        query = {key.lower(): value for key, value in request.args.items()}
+        metadata = self.endpoint.metadata
+        url = self.service_url(request)
+        if "singlewsdl" in query:
+            return Response(metadata.single_wsdl(url), content_type=CONTENT_TYPE)
+        if "wsdl" in query:
+            return Response(metadata.wsdl(url), content_type=CONTENT_TYPE)
+        if "xsd" in query:
+            number = metadata.schema_number(query["xsd"])
+            if number is None:
+                return Response(
+                    f"Not found: the schema documents are ?xsd=xsd0 to ?xsd=xsd{len(metadata.schemas) - 1}. "
+                    f"The WSDL is at {url}?wsdl\n",
+                    404,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return Response(metadata.xsd(number, url), content_type=CONTENT_TYPE)
+        return None
 
     def soap_call(self, request: Request) -> Response:
         started = time.perf_counter()

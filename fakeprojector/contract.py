@@ -26,6 +26,24 @@ NS_XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
 NS_WCF_ADDRESSING_NONE: Final = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
 NS_WCF_DISPATCHER: Final = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
 
+# --- metadata namespaces: what WCF's ?wsdl declares [wcf, doc: the 2019 snapshot] ---------
+NS_WSDL: Final = "http://schemas.xmlsoap.org/wsdl/"
+NS_WSDL_SOAP: Final = "http://schemas.xmlsoap.org/wsdl/soap/"
+NS_WSDL_SOAP12: Final = "http://schemas.xmlsoap.org/wsdl/soap12/"
+NS_XSD: Final = "http://www.w3.org/2001/XMLSchema"
+NS_WSAW: Final = "http://www.w3.org/2006/05/addressing/wsdl"
+NS_WSAP: Final = "http://schemas.xmlsoap.org/ws/2004/08/addressing/policy"
+NS_WSA10: Final = "http://www.w3.org/2005/08/addressing"
+NS_MSC: Final = "http://schemas.microsoft.com/ws/2005/12/wsdl/contract"
+NS_SOAP_ENCODING: Final = "http://schemas.xmlsoap.org/soap/encoding/"
+NS_WSX: Final = "http://schemas.xmlsoap.org/ws/2004/09/mex"
+NS_WSP: Final = "http://schemas.xmlsoap.org/ws/2004/09/policy"
+NS_WSAM: Final = "http://www.w3.org/2007/05/addressing/metadata"
+NS_WSA: Final = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
+NS_WSU: Final = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+#: The SOAP-over-HTTP transport URI of ``soap:binding`` (an identifier, not a namespace).
+SOAP_HTTP_TRANSPORT: Final = "http://schemas.xmlsoap.org/soap/http"
+
 # --- transport [doc] --------------------------------------------------------------------
 SERVICE_PATH: Final = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
 #: The REST twins and the browser consent page [doc].

@@ -10,21 +10,23 @@ crashes with HTML). It also never logs the request document: it carries the clie
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from spyne import Application, MethodContext
 from spyne.server import ServerBase
 
-from fakeprojector.contract import NS_SERVICE, SERVICE_NAME
+from fakeprojector.contract import NS_SERVICE, SERVICE_NAME, SOAP_HTTP_TRANSPORT
 from fakeprojector.faults import SOAP_LEVEL, Fault
 from fakeprojector.rules import OPERATIONS, Operation
 from fakeprojector.soap import mapping
 from fakeprojector.soap.mapping import Udc
+from fakeprojector.soap.metadata import ServiceMetadata
 from fakeprojector.soap.models import PwsFault
 from fakeprojector.soap.protocol import WcfSoap11
 from fakeprojector.soap.service import service_class
-from fakeprojector.soap.wsdl import WcfWsdl11
+from fakeprojector.soap.wsdl import wcf_metadata
 
 # spyne logs every client Fault with a traceback, and on some paths the document itself
 # (client secret included); our own log line per call replaces both.
@@ -91,7 +93,7 @@ class SoapEndpoint(ServerBase):
     writes the answer. :meth:`handle` does both.
     """
 
-    transport = "http://schemas.xmlsoap.org/soap/http"
+    transport = SOAP_HTTP_TRANSPORT
 
     def __init__(self, operations: dict[str, Operation] | None = None) -> None:
         self.operations = dict(OPERATIONS if operations is None else operations)
@@ -104,11 +106,17 @@ class SoapEndpoint(ServerBase):
             classes=[PwsFault],
         )
         super().__init__(app)
-        self._wsdl = WcfWsdl11(app.interface)
+        self._metadata: ServiceMetadata | None = None
+        self._metadata_lock = threading.Lock()
 
-    def wsdl(self, url: str) -> bytes:
-        """The WSDL with ``url`` as the service address (built per URL, then cached)."""
-        return self._wsdl.document(url)
+    @property
+    def metadata(self) -> ServiceMetadata:
+        """``?wsdl``, ``?singleWsdl`` and ``?xsd=xsdN``, built on first use, once: spyne's
+        generator is not safe to run twice, and the documents differ only in their address."""
+        with self._metadata_lock:
+            if self._metadata is None:
+                self._metadata = wcf_metadata(self.app.interface)
+            return self._metadata
 
     def prepare(self, body: bytes, soap_action: str | None, udc: Udc, strict_action: bool = True) -> Prepared:
         """Parse, dispatch and read a request; the journal's summary knows its operation,

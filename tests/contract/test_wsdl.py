@@ -1,17 +1,19 @@
-"""The service description: names, namespaces, actions and element order of both operations.
+"""The service description: names, namespaces, actions and element order of both operations,
+and the shape WCF serves it in (``?wsdl`` importing ``?xsd=xsdN`` documents, ``?singleWsdl``).
 
-Works on the fake's single-document WSDL and on real WCF's ``?wsdl`` whose types sit in
-``?xsd=xsdN`` documents (followed through ``xsd:import schemaLocation``).
+Works on the fake and on real WCF alike: types are found by following
+``xsd:import schemaLocation`` (:mod:`tests.contract.description`).
 """
 
 from __future__ import annotations
 
-import http.client
+import re
 import urllib.parse
 
 import pytest
 from lxml import etree
 
+from tests.contract.description import PARSER, WSAW, WSDL, XS, Description, N, fetch, get, qname
 from tests.contract.support import (
     ACQUIRE,
     BASE_FIELDS,
@@ -24,10 +26,6 @@ from tests.contract.support import (
 )
 from tests.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
 
-WSDL = "http://schemas.xmlsoap.org/wsdl/"
-SOAP11 = "http://schemas.xmlsoap.org/wsdl/soap/"
-XS = "http://www.w3.org/2001/XMLSchema"
-N = {"w": WSDL, "soap": SOAP11, "xs": XS}
 REQUEST_FIELDS = {
     REVOKE: ("RequestId", "SessionTicket", "ClientIdentifier", "ClientSecret", "Token", "TokenType"),
     ACQUIRE: (
@@ -42,85 +40,6 @@ REQUEST_FIELDS = {
         "RefreshToken",
     ),
 }
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def _get(url: str) -> bytes:
-    parts = urllib.parse.urlsplit(url)
-    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = cls(parts.hostname, parts.port, timeout=10)
-    try:
-        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
-        resp = conn.getresponse()
-        data = resp.read()
-        assert resp.status == 200, (url, resp.status, data[:300])
-        return data
-    finally:
-        conn.close()
-
-
-class Description:
-    """The WSDL plus every schema reachable from it (same host only)."""
-
-    def __init__(self, url: str) -> None:
-        self.wsdl = etree.fromstring(_get(url), _PARSER)
-        self.schemas: list[etree._Element] = []
-        seen: set[str] = set()
-        pending = list(self.wsdl.iterfind("w:types/xs:schema", N))
-        host = urllib.parse.urlsplit(url).netloc
-        while pending:
-            schema = pending.pop()
-            self.schemas.append(schema)
-            for imp in schema.iterfind("xs:import", N):
-                loc = imp.get("schemaLocation")
-                if loc and loc not in seen and urllib.parse.urlsplit(loc).netloc in ("", host):
-                    seen.add(loc)
-                    pending.append(etree.fromstring(_get(urllib.parse.urljoin(url, loc)), _PARSER))
-
-    def _find(self, kind: str, ns: str, name: str) -> etree._Element:
-        for schema in self.schemas:
-            if schema.get("targetNamespace") == ns:
-                for el in schema.iterfind(f"xs:{kind}", N):
-                    if el.get("name") == name:
-                        return el
-        raise AssertionError(f"no xs:{kind} {{{ns}}}{name} in the service description")
-
-    def element(self, ns: str, name: str) -> etree._Element:
-        return self._find("element", ns, name)
-
-    def simple_type(self, ns: str, name: str) -> etree._Element:
-        return self._find("simpleType", ns, name)
-
-    def complex_type(self, ns: str, name: str) -> etree._Element:
-        return self._find("complexType", ns, name)
-
-    def complex_type_of(self, el: etree._Element) -> tuple[etree._Element, str]:
-        """The complex type of an element declaration (inline or named) and its namespace."""
-        inline = el.find("xs:complexType", N)
-        if inline is not None:
-            return inline, el.getparent().get("targetNamespace")
-        return self.named_type(el, el.get("type"))
-
-    def named_type(self, context: etree._Element, qname: str) -> tuple[etree._Element, str]:
-        q = _qname(context, qname)
-        return self.complex_type(q.namespace, q.localname), q.namespace
-
-    def sequence(self, ctype: etree._Element, ns: str) -> list[tuple[str, str, etree._Element]]:
-        """``(namespace, name, declaration)`` of every member, base type's first (qualified form)."""
-        out: list[tuple[str, str, etree._Element]] = []
-        ext = ctype.find("xs:complexContent/xs:extension", N)
-        if ext is not None:
-            base, base_ns = self.named_type(ext, ext.get("base"))
-            out += self.sequence(base, base_ns)
-            ctype = ext
-        for el in ctype.iterfind("xs:sequence/xs:element", N):
-            out.append((ns, el.get("name"), el))
-        return out
-
-
-def _qname(context: etree._Element, value: str) -> etree.QName:
-    prefix, _, local = value.rpartition(":")
-    return etree.QName(context.nsmap.get(prefix or None), local)
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +50,7 @@ def description(_contract_target):
 @pytest.mark.contract("wire.endpoint")
 @pytest.mark.parametrize("query", ["wsdl", "singleWsdl"])
 def test_wsdl_is_served(target, query):
-    root = etree.fromstring(_get(f"{target.url}?{query}"), _PARSER)
+    root = etree.fromstring(get(f"{target.url}?{query}")[1], PARSER)
     assert root.tag == f"{{{WSDL}}}definitions"
     assert root.get("targetNamespace") == SVC
 
@@ -142,7 +61,7 @@ def test_port_type_binding_and_service(description, target):
     assert w.get("targetNamespace") == SVC
     (port_type,) = w.xpath("w:portType[@name='IPwsProjectorServices']", namespaces=N)
     (binding,) = w.xpath("w:binding[@name='BasicHttpBinding_IPwsProjectorServices']", namespaces=N)
-    assert _qname(binding, binding.get("type")) == etree.QName(SVC, "IPwsProjectorServices")
+    assert qname(binding, binding.get("type")) == etree.QName(SVC, "IPwsProjectorServices")
     soap_binding = binding.find("soap:binding", N)
     assert soap_binding.get("transport") == "http://schemas.xmlsoap.org/soap/http"
     assert soap_binding.get("style", "document") == "document"
@@ -150,7 +69,7 @@ def test_port_type_binding_and_service(description, target):
     port = next(
         p
         for p in ports
-        if _qname(p, p.get("binding")) == etree.QName(SVC, "BasicHttpBinding_IPwsProjectorServices")
+        if qname(p, p.get("binding")) == etree.QName(SVC, "BasicHttpBinding_IPwsProjectorServices")
     )
     location = port.find("soap:address", N).get("location")
     assert location.endswith("/OpsProjectorWcfSvc/PwsProjectorServices.svc")
@@ -180,10 +99,10 @@ def test_each_operation_soap_action_messages_and_fault(description, operation):
     for direction in ("input", "output", "fault"):
         io = pop.find(f"w:{direction}", N)
         assert io is not None, (operation, direction)
-        msg_name = _qname(io, io.get("message"))
+        msg_name = qname(io, io.get("message"))
         (message,) = w.xpath(f"w:message[@name='{msg_name.localname}']", namespaces=N)
         (part,) = message.iterfind("w:part", N)
-        parts[direction] = _qname(part, part.get("element"))
+        parts[direction] = qname(part, part.get("element"))
     assert parts == {
         "input": etree.QName(SVC, operation),
         "output": etree.QName(SVC, f"{operation}Response"),
@@ -202,7 +121,7 @@ def test_request_elements(description, operation):
     assert rq.get("name") == f"{operation}Rq"
     members = description.sequence(rq, rq_ns)
     assert [(m[0], m[1]) for m in members] == [(REQ, n) for n in REQUEST_FIELDS[operation]]
-    types = {m[1]: _qname(m[2], m[2].get("type")) for m in members}
+    types = {m[1]: qname(m[2], m[2].get("type")) for m in members}
     assert types["RequestId"] == etree.QName(XS, "int")
     assert {t for n, t in types.items() if n != "RequestId"} == {etree.QName(XS, "string")}
 
@@ -219,12 +138,12 @@ def test_response_elements(description, operation):
     members = [(m[0], m[1]) for m in description.sequence(rs, rs_ns)]
     assert members == [(COM, n) for n in BASE_FIELDS] + [(RSP, n) for n in OWN_FIELDS[operation]]
     decl = {m[1]: m[2] for m in description.sequence(rs, rs_ns)}
-    assert _qname(decl["Messages"], decl["Messages"].get("type")) == etree.QName(SHR, "ArrayOfPwsMessage")
-    assert _qname(decl["Status"], decl["Status"].get("type")) == etree.QName(SHR, "RequestStatus")
-    assert _qname(decl["ServerTimestampUtc"], decl["ServerTimestampUtc"].get("type")) == etree.QName(
+    assert qname(decl["Messages"], decl["Messages"].get("type")) == etree.QName(SHR, "ArrayOfPwsMessage")
+    assert qname(decl["Status"], decl["Status"].get("type")) == etree.QName(SHR, "RequestStatus")
+    assert qname(decl["ServerTimestampUtc"], decl["ServerTimestampUtc"].get("type")) == etree.QName(
         XS, "dateTime"
     )
-    assert _qname(decl["ResponseId"], decl["ResponseId"].get("type")) == etree.QName(XS, "int")
+    assert qname(decl["ResponseId"], decl["ResponseId"].get("type")) == etree.QName(XS, "int")
     assert decl["ResponseId"].get("nillable", "false") == "false"
 
 
@@ -238,3 +157,100 @@ def test_shared_types(description):
     for name, values in (("RequestStatus", STATUSES), ("MessageType", MESSAGE_TYPES)):
         enum = description.simple_type(SHR, name)
         assert [e.get("value") for e in enum.iterfind("xs:restriction/xs:enumeration", N)] == list(values)
+
+
+# --- the shape WCF serves the description in [wcf, doc: the 2019 snapshot] ------------------
+XSD_LOCATION = re.compile(
+    r"^(?P<service>.+/OpsProjectorWcfSvc/PwsProjectorServices\.svc)\?xsd=xsd(?P<n>0|[1-9][0-9]*)$"
+)
+
+
+@pytest.mark.contract("wire.metadata")
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_port_type_declares_wsaw_actions(description, operation):
+    """Generators that read only wsaw:Action (Mono's svcutil) send Action "*" without it."""
+    w = description.wsdl
+    assert w.nsmap.get("wsaw") == WSAW  # declared on wsdl:definitions, as WCF does
+    (pop,) = w.xpath(
+        f"w:portType[@name='IPwsProjectorServices']/w:operation[@name='{operation}']", namespaces=N
+    )
+    actions = {etree.QName(io).localname: io.get(f"{{{WSAW}}}Action") for io in pop}
+    assert actions == {
+        "input": ACTION + operation,
+        "output": f"{ACTION}{operation}Response",
+        "fault": f"{ACTION}{operation}PwsFaultFault",
+    }
+
+
+@pytest.mark.contract("wire.metadata")
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_wrapper_elements_have_anonymous_types(description, operation):
+    for name, member, rq in (
+        (operation, "serviceRequest", "Rq"),
+        (f"{operation}Response", f"{operation}Result", "Rs"),
+    ):
+        el = description.element(SVC, name)
+        assert el.get("type") is None, f"{name} is declared with a named type"
+        (ctype,) = el.iterfind("xs:complexType", N)
+        assert ctype.get("name") is None
+        (decl,) = ctype.iterfind("xs:sequence/xs:element", N)
+        assert (decl.get("name"), decl.get("minOccurs"), decl.get("nillable")) == (member, "0", "true")
+        assert qname(decl, decl.get("type")).localname == operation + rq
+
+
+@pytest.mark.contract("wire.metadata")
+def test_wsdl_imports_every_schema_from_its_xsd_address(description, target):
+    """``wsdl:types`` hold one ``<tns>Imports`` schema of ``xsd:import``s, each schema is served
+    at ``?xsd=xsdN``, and the schemas import each other from those addresses too."""
+    (types,) = description.wsdl.iterfind("w:types", N)
+    (imports,) = types
+    assert (imports.tag, imports.get("targetNamespace")) == (f"{{{XS}}}schema", SVC + "Imports")
+    by_location: dict[str, str] = {}
+    for imp in imports:
+        assert imp.tag == f"{{{XS}}}import"
+        match = XSD_LOCATION.match(imp.get("schemaLocation", ""))
+        assert match, imp.get("schemaLocation")
+        if target.is_fake:
+            assert match["service"] == target.url
+        by_location[imp.get("schemaLocation")] = imp.get("namespace")
+    numbers = sorted(int(XSD_LOCATION.match(loc)["n"]) for loc in by_location)
+    assert numbers == list(range(len(numbers)))
+    first = next(iter(by_location))
+    assert (XSD_LOCATION.match(first)["n"], by_location[first]) == ("0", SVC)  # the service's own schema
+    for location, namespace in by_location.items():
+        document = description.documents[location]
+        assert document.get("targetNamespace") == namespace
+        for imp in document.iterfind("xs:import", N):
+            assert by_location.get(imp.get("schemaLocation")) == imp.get("namespace"), imp.attrib
+
+
+@pytest.mark.contract("wire.metadata")
+def test_single_wsdl_holds_every_schema_inline(description, target):
+    single = etree.fromstring(get(f"{target.url}?singleWsdl")[1], PARSER)
+    schemas = single.xpath("w:types/xs:schema", namespaces=N)
+    namespaces = {s.get("targetNamespace") for s in schemas}
+    assert namespaces == {d.get("targetNamespace") for d in description.documents.values()}
+    assert {SVC, REQ, RSP, COM, SHR} <= namespaces
+    assert single.xpath("w:types//xs:import[@schemaLocation]", namespaces=N) == []
+    for name in ("portType", "binding", "service"):
+        assert len(single.findall(f"w:{name}", N)) == len(description.wsdl.findall(f"w:{name}", N))
+
+
+@pytest.mark.contract("wire.metadata")
+def test_addresses_follow_the_host_the_client_used(target):
+    """soap:address and every schemaLocation name the host the description was fetched from."""
+    parts = urllib.parse.urlsplit(target.url)
+    wsdl = fetch(target.url + "?wsdl")
+    addresses = wsdl.xpath("w:service/w:port/soap:address/@location", namespaces=N)
+    locations = wsdl.xpath("w:types/xs:schema/xs:import/@schemaLocation", namespaces=N)
+    assert addresses
+    assert locations
+    for url in (*addresses, *locations):
+        assert urllib.parse.urlsplit(url).netloc == parts.netloc, url
+
+
+@pytest.mark.choice("wire.metadata-unknown-xsd")
+@pytest.mark.parametrize("value", ["xsd99", "xsd", "nonsense"])
+def test_an_unknown_schema_document_is_404(target, value):
+    status, _ = get(f"{target.url}?xsd={value}", expect=None)
+    assert status == 404

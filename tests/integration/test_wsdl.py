@@ -1,7 +1,12 @@
-"""The WSDL: names, namespaces and actions a generated client needs to also work on the real service."""
+"""The fake's metadata: ``?wsdl``, ``?singleWsdl`` and ``?xsd=xsdN`` in WCF's shape, the same
+documents whatever Host name a client used (only the address differs)."""
 
 from __future__ import annotations
 
+import http.client
+import itertools
+import threading
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -10,16 +15,40 @@ from lxml import etree
 W = "http://schemas.xmlsoap.org/wsdl/"
 S = "http://schemas.xmlsoap.org/wsdl/soap/"
 XS = "http://www.w3.org/2001/XMLSchema"
-NS = {"w": W, "s": S, "xs": XS}
+WSAW = "http://www.w3.org/2006/05/addressing/wsdl"
+NS = {"w": W, "s": S, "xs": XS, "wsaw": WSAW}
 TNS = "http://projectorpsa.com/PwsProjectorServices/"
+ACTION = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/"
+OPERATIONS = ("PwsRevokeOauth2RefreshToken", "PwsAcquireOauth2Token")
+PATH = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
+SCHEMAS = 5  # service, Requests, Shared/Common, CommonServices, Responses
+
+
+def _fetch(url: str) -> etree._Element:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        assert r.status == 200
+        assert r.headers["Content-Type"] == "text/xml; charset=utf-8"
+        return etree.fromstring(r.read())
+
+
+def _get(port: int, query: str, host: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", f"{PATH}?{query}", headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 @pytest.fixture
 def wsdl(fake_projector):
-    with urllib.request.urlopen(fake_projector.wsdl_url, timeout=10) as r:
-        assert r.status == 200
-        assert r.headers["Content-Type"] == "text/xml; charset=utf-8"
-        return etree.fromstring(r.read())
+    return _fetch(fake_projector.wsdl_url)
+
+
+@pytest.fixture
+def single(fake_projector):
+    return _fetch(fake_projector.url + "?singleWsdl")
 
 
 def test_names_and_actions(wsdl, fake_projector):
@@ -36,37 +65,122 @@ def test_names_and_actions(wsdl, fake_projector):
         (op.get("name"), op.find(f"{{{S}}}operation").get("soapAction"))
         for op in wsdl.iterfind(f"{{{W}}}binding/{{{W}}}operation")
     )
-    prefix = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/"
-    assert actions == {op: prefix + op for op in ("PwsRevokeOauth2RefreshToken", "PwsAcquireOauth2Token")}
+    assert actions == {op: ACTION + op for op in OPERATIONS}
     for op in actions:
         assert wsdl.xpath(f"w:portType/w:operation[@name='{op}']/w:fault/@name", namespaces=NS) == [
             "PwsFaultFault"
         ]
 
 
-def _schema(wsdl, ns):
-    (schema,) = wsdl.xpath(f"w:types/xs:schema[@targetNamespace='{ns}']", namespaces=NS)
-    return schema
+def test_port_type_carries_wsaw_actions(wsdl):
+    """Mono's svcutil reads only wsaw:Action; without it every call gets ActionNotSupported."""
+    assert wsdl.nsmap.get("wsaw") == WSAW
+    for op in OPERATIONS:
+        (operation,) = wsdl.xpath(f"w:portType/w:operation[@name='{op}']", namespaces=NS)
+        actions = {child.tag.split("}")[1]: child.get(f"{{{WSAW}}}Action") for child in operation}
+        assert actions == {
+            "input": ACTION + op,
+            "output": ACTION + op + "Response",
+            "fault": ACTION + op + "PwsFaultFault",
+        }
 
 
-def _sequence(schema, type_name):
-    (t,) = schema.xpath(f"xs:complexType[@name='{type_name}']", namespaces=NS)
-    return [e.get("name") for e in t.iter(f"{{{XS}}}element")]
+def test_wrapper_elements_have_anonymous_complex_types(fake_projector):
+    xsd0 = _fetch(fake_projector.url + "?xsd=xsd0")
+    assert xsd0.get("targetNamespace") == TNS
+    assert xsd0.xpath("xs:complexType", namespaces=NS) == []  # no named wrapper types
+    names = []
+    for element in xsd0.iterfind(f"{{{XS}}}element"):
+        names.append(element.get("name"))
+        assert element.get("type") is None, element.get("name")
+        (ctype,) = element.iterfind(f"{{{XS}}}complexType")
+        assert ctype.get("name") is None
+        (member,) = ctype.iterfind(f"{{{XS}}}sequence/{{{XS}}}element")
+        assert (member.get("minOccurs"), member.get("nillable")) == ("0", "true")
+    assert names == [n for op in OPERATIONS for n in (op, op + "Response")]
 
 
-def test_types_names_namespaces_and_order(wsdl):
-    svc = _schema(wsdl, TNS)
-    assert _sequence(svc, "PwsRevokeOauth2RefreshToken") == ["serviceRequest"]
-    assert _sequence(svc, "PwsRevokeOauth2RefreshTokenResponse") == ["PwsRevokeOauth2RefreshTokenResult"]
-    req = _schema(wsdl, "http://projectorpsa.com/DataContracts/Requests/")
-    assert _sequence(req, "PwsRequest") == ["RequestId", "SessionTicket"]
-    assert _sequence(req, "PwsRevokeOauth2RefreshTokenRq") == [
+def test_wsdl_imports_each_schema_from_its_xsd_address(wsdl, fake_projector):
+    (types,) = wsdl.iterfind(f"{{{W}}}types")
+    (imports,) = types
+    assert imports.tag == f"{{{XS}}}schema"
+    assert imports.get("targetNamespace") == TNS + "Imports"
+    locations = {}
+    for imp in imports:
+        assert imp.tag == f"{{{XS}}}import"
+        assert set(imp.attrib) == {"schemaLocation", "namespace"}
+        locations[imp.get("schemaLocation")] = imp.get("namespace")
+    assert sorted(locations) == sorted(f"{fake_projector.url}?xsd=xsd{n}" for n in range(SCHEMAS))
+    assert next(iter(locations)) == f"{fake_projector.url}?xsd=xsd0"
+    for location, namespace in locations.items():
+        schema = _fetch(location)
+        assert schema.tag == f"{{{XS}}}schema"
+        assert schema.get("targetNamespace") == namespace
+        for imp in schema.iterfind(f"{{{XS}}}import"):  # cross-namespace imports are addressed too
+            assert locations[imp.get("schemaLocation")] == imp.get("namespace")
+
+
+def test_every_schema_document_imports_what_it_uses(fake_projector):
+    """A standalone document must import each namespace its QNames name (strict readers fail)."""
+    for n in range(SCHEMAS):
+        schema = _fetch(f"{fake_projector.url}?xsd=xsd{n}")
+        own = {schema.get("targetNamespace"), XS}
+        imported = {imp.get("namespace") for imp in schema.iterfind(f"{{{XS}}}import")}
+        for el in schema.iter(f"{{{XS}}}*"):
+            for attribute in ("type", "base", "ref"):
+                value = el.get(attribute)
+                if value:
+                    prefix = value.rpartition(":")[0] or None
+                    assert el.nsmap[prefix] in own | imported, (n, el.get("name"), value)
+
+
+def test_single_wsdl_has_every_schema_document_inline(single, wsdl, fake_projector):
+    schemas = single.xpath("w:types/xs:schema", namespaces=NS)
+    assert [s.get("targetNamespace") for s in schemas] == [
+        _fetch(f"{fake_projector.url}?xsd=xsd{n}").get("targetNamespace") for n in range(SCHEMAS)
+    ]
+    assert single.xpath("w:types//xs:import/@schemaLocation", namespaces=NS) == []
+    for n, schema in enumerate(schemas):
+        served = _fetch(f"{fake_projector.url}?xsd=xsd{n}")
+        for imp in served.iterfind(f"{{{XS}}}import"):
+            del imp.attrib["schemaLocation"]
+        assert _c14n(schema) == _c14n(served)
+    # apart from wsdl:types, ?singleWsdl and ?wsdl are the same document
+    for doc in (single, wsdl):
+        doc.remove(doc.find(f"{{{W}}}types"))
+    assert _c14n(single) == _c14n(wsdl)
+
+
+def _c14n(element: etree._Element) -> bytes:
+    copy = etree.fromstring(etree.tostring(element))
+    for el in copy.iter():
+        el.tail = None if el.tail is None or not el.tail.strip() else el.tail
+        if len(el) and el.text is not None and not el.text.strip():
+            el.text = None
+    return etree.tostring(copy, method="c14n2")
+
+
+def test_types_names_namespaces_and_order(single):
+    def schema(ns):
+        (found,) = single.xpath(f"w:types/xs:schema[@targetNamespace='{ns}']", namespaces=NS)
+        return found
+
+    def sequence(schema, type_name):
+        (t,) = schema.xpath(f"xs:complexType[@name='{type_name}']", namespaces=NS)
+        return [e.get("name") for e in t.iter(f"{{{XS}}}element")]
+
+    svc = schema(TNS)
+    (wrapper,) = svc.xpath("xs:element[@name='PwsRevokeOauth2RefreshToken']", namespaces=NS)
+    assert [e.get("name") for e in wrapper.iter(f"{{{XS}}}element")][1:] == ["serviceRequest"]
+    req = schema("http://projectorpsa.com/DataContracts/Requests/")
+    assert sequence(req, "PwsRequest") == ["RequestId", "SessionTicket"]
+    assert sequence(req, "PwsRevokeOauth2RefreshTokenRq") == [
         "ClientIdentifier",
         "ClientSecret",
         "Token",
         "TokenType",
     ]
-    assert _sequence(req, "PwsAcquireOauth2TokenRq") == [
+    assert sequence(req, "PwsAcquireOauth2TokenRq") == [
         "ClientIdentifier",
         "ClientSecret",
         "Code",
@@ -75,13 +189,13 @@ def test_types_names_namespaces_and_order(wsdl):
         "RedirectUri",
         "RefreshToken",
     ]
-    common = _schema(wsdl, "http://projectorpsa.com/CommonServices/")
-    assert _sequence(common, "PwsResponse") == ["Messages", "ResponseId", "Status", "ServerTimestampUtc"]
-    rsp = _schema(wsdl, "http://projectorpsa.com/DataContracts/Responses/")
-    assert _sequence(rsp, "PwsRevokeOauth2RefreshTokenRs") == ["RedirectUrl"]
-    shared = _schema(wsdl, "http://projectorpsa.com/DataContracts/Shared/Common/")
-    assert _sequence(shared, "ArrayOfPwsMessage") == ["PwsMessage"]
-    assert _sequence(shared, "PwsMessage") == [
+    common = schema("http://projectorpsa.com/CommonServices/")
+    assert sequence(common, "PwsResponse") == ["Messages", "ResponseId", "Status", "ServerTimestampUtc"]
+    rsp = schema("http://projectorpsa.com/DataContracts/Responses/")
+    assert sequence(rsp, "PwsRevokeOauth2RefreshTokenRs") == ["RedirectUrl"]
+    shared = schema("http://projectorpsa.com/DataContracts/Shared/Common/")
+    assert sequence(shared, "ArrayOfPwsMessage") == ["PwsMessage"]
+    assert sequence(shared, "PwsMessage") == [
         "AdditionalErrorText",
         "ErrorCode",
         "ErrorNumber",
@@ -96,6 +210,77 @@ def test_types_names_namespaces_and_order(wsdl):
     assert types == ["Information", "Warning", "Error", "FatalError"]
 
 
-def test_single_wsdl_alias(fake_projector):
-    with urllib.request.urlopen(fake_projector.url + "?singleWsdl", timeout=10) as r:
-        assert etree.fromstring(r.read()).tag == f"{{{W}}}definitions"
+@pytest.mark.parametrize(
+    ("query", "root"),
+    [
+        ("WSDL", "definitions"),
+        ("SingleWSDL", "definitions"),
+        ("singlewsdl", "definitions"),
+        ("XSD=XSD0", "schema"),
+        ("xsd=Xsd4", "schema"),
+    ],
+)
+def test_metadata_queries_match_in_any_case_like_wcf(fake_projector, query, root):
+    status, body = _get(fake_projector.port, query, f"127.0.0.1:{fake_projector.port}")
+    assert status == 200
+    assert etree.QName(etree.fromstring(body)).localname == root
+
+
+@pytest.mark.parametrize("value", ["xsd5", "xsd99", "xsd-1", "xsd01", "xsd", "", "wsdl0", "../../etc/passwd"])
+def test_unknown_schema_document_is_404(fake_projector, value):
+    status, body = _get(fake_projector.port, f"xsd={urllib.parse.quote(value)}", "127.0.0.1")
+    assert status == 404
+    assert body.startswith(b"Not found")
+
+
+QUERIES = ("wsdl", "singleWsdl", *(f"xsd=xsd{n}" for n in range(SCHEMAS)))
+
+
+def _all_documents(port: int, host: str) -> dict[str, bytes]:
+    """Every metadata document fetched as ``host``, its address replaced by ``ADDRESS``."""
+    address = f"http://{host}{PATH}".encode()
+    documents = {}
+    for query in QUERIES:
+        status, body = _get(port, query, host)
+        assert status == 200, (host, query, status)
+        if "wsdl" in query.lower():  # the schema documents that import nothing carry no address
+            assert address in body, (host, query)
+        documents[query] = body.replace(address, b"ADDRESS")
+    return documents
+
+
+def test_same_documents_whatever_host_name_and_order(fake_projector_factory):
+    """The WSDL used to be whole only for the first Host name it was fetched with."""
+    hosts = ("localhost:{port}", "127.0.0.1:{port}", "fake.example", "[::1]:{port}")
+    reference = None
+    for order in itertools.islice(itertools.permutations(hosts), 0, None, 6):  # 4 orders, each first once
+        fake = fake_projector_factory()
+        for host in order:
+            documents = _all_documents(fake.port, host.format(port=fake.port))
+            reference = reference or documents
+            assert documents == reference, (order, host)
+        fake.stop()
+    assert b"wsdl:portType" in reference["wsdl"]
+
+
+def test_same_documents_from_many_threads_under_many_host_names(fake_projector_factory):
+    fake = fake_projector_factory()
+    results: list[dict[str, bytes]] = []
+    errors: list[Exception] = []
+
+    def fetch(n: int) -> None:
+        try:
+            host = f"host{n % 4}.example:{8000 + n}" if n % 2 else f"127.0.0.1:{fake.port}"
+            results.append(_all_documents(fake.port, host))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fetch, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(results) == 12
+    assert all(r == results[0] for r in results)
+    assert _all_documents(fake.port, "late.example") == results[0]

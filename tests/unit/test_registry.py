@@ -42,7 +42,7 @@ REGISTRY = {**OPERATIONS, NAME: ECHO}
 
 def test_a_registered_operation_is_in_the_wsdl_the_dispatch_and_the_coverage():
     endpoint = SoapEndpoint(REGISTRY)
-    wsdl = etree.fromstring(endpoint.wsdl("http://fake.example/svc"))
+    wsdl = etree.fromstring(endpoint.metadata.single_wsdl("http://fake.example/svc"))
     ops = wsdl.xpath("//*[local-name()='portType']/*[local-name()='operation']/@name")
     assert NAME in ops
     assert wsdl.xpath("//*[local-name()='complexType'][@name='PwsEchoTestRq']")
