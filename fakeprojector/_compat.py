@@ -85,7 +85,7 @@ def install() -> bool:
     spec.loader.exec_module(module)
     # spyne added one helper of its own to its copy of six; it is pure, so restore it.
     if not hasattr(module, "get_function_name"):
-        module.get_function_name = operator.attrgetter("__name__")
+        setattr(module, "get_function_name", operator.attrgetter("__name__"))  # noqa: B010 - a module we made
     return True
 
 
