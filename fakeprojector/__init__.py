@@ -7,6 +7,7 @@ catalogue (:mod:`fakeprojector.errors`), fixtures loading, and the records it re
 from fakeprojector.errors import CATALOGUE, CatalogueEntry, OAuthError
 from fakeprojector.fixtures import FixtureError, load_fixtures
 from fakeprojector.journal import JournalEntry
+from fakeprojector.pkce import pkce_pair
 from fakeprojector.records import AccessToken, Account, AuthorizationCode, Client, RefreshToken
 from fakeprojector.server import FakeProjector, ServerError
 from fakeprojector.settings import Settings, SettingsError
@@ -29,4 +30,5 @@ __all__ = [
     "SettingsError",
     "__version__",
     "load_fixtures",
+    "pkce_pair",
 ]

@@ -11,7 +11,6 @@ the store lock, so a code is consumed at most once however many requests race.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import hashlib
 import hmac
@@ -34,6 +33,7 @@ from fakeprojector.contract import (
     snake,
 )
 from fakeprojector.errors import OAuthError
+from fakeprojector.pkce import s256
 from fakeprojector.records import AuthorizationCode, Client, RefreshToken
 from fakeprojector.store import Store
 
@@ -194,8 +194,7 @@ def acquire(store: Store, req: AcquireRequest, context: CallContext | None = Non
 
 def _pkce_ok(code: AuthorizationCode, verifier: str) -> bool:
     if code.code_challenge_method == "S256":
-        digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
-        computed = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        computed = s256(verifier)
     else:
         computed = verifier
     return hmac.compare_digest(computed.encode(), (code.code_challenge or "").encode())
