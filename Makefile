@@ -6,18 +6,21 @@ PORT   ?= 8080
 PYTEST_ARGS ?=
 # The one test command: .ci/run and the README use exactly this.
 TEST_CMD = $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+# Set-up runs quietly (its output goes to this log, shown only when a step fails), so the first
+# line `make run` prints is the service URL.
+LOG    := .venv-install.log
+QUIET   = > $(LOG) 2>&1 || { cat $(LOG) >&2; echo "make: set-up failed (log above, also in $(LOG))" >&2; exit 1; }
 
-.PHONY: run test test-matrix lint bench clean venv
+.PHONY: run test test-matrix lint bench dist clean venv
 
 $(VENV)/.installed-run: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@{ $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --upgrade pip \
+		&& $(PY) -m pip install -e . ; } $(QUIET)
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
-	$(PY) -m pip install --quiet -e '.[test,dev,browser]'
-	touch $@
+	@$(PY) -m pip install -e '.[test,dev,browser]' $(QUIET)
+	@touch $@
 
 venv: $(VENV)/.installed-test
 
@@ -34,9 +37,16 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# The suite on every pyenv interpreter 3.10-3.13 present, each in its own venv.
-test-matrix:
+# The suite on every pyenv interpreter 3.10-3.13 present, each in its own venv; then the example
+# consumer project against the wheel built from this checkout, installed (not editable) per interpreter.
+test-matrix: dist
 	bash scripts/test-matrix.sh
+
+# A wheel and an sdist of this checkout in dist/ (isolated build: setuptools comes from the index).
+dist: $(VENV)/.installed-test
+	@rm -rf dist
+	$(PY) -m build --outdir dist . $(QUIET)
+	@ls dist
 
 # Benchmarks (benchmarks/run.py; BENCH_ARGS=--quick for a smoke run). wrk drives the HTTP
 # part: installed from Debian when missing and we are root, else that part is skipped.
@@ -48,4 +58,4 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-* build *.egg-info
+	rm -rf $(VENV) .venv-* build dist *.egg-info $(LOG)

@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     behaviour = serve.add_argument_group(
         "behaviour",
-        "Switchable choices of the contract; each overrides the fixtures' 'settings'\n(see the README's Settings).",
+        "Switchable choices of the contract; each overrides the fixtures' 'settings'\n(see docs/fixtures-and-settings.md).",
     )
     _add_setting_flags(behaviour)
 

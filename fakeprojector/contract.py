@@ -1,7 +1,7 @@
 """Names of the Projector PWS wire contract: namespaces, paths, actions and field order.
 
 Everything here is data copied from the vendor's documentation and 2019 WSDL [doc]
-(see the README's behaviour table). Other modules import these constants instead of
+(see docs/behaviour.md). Other modules import these constants instead of
 spelling namespaces or field names themselves, so a wire name is fixed in one place.
 Standard library only: this module sits at the bottom of the import layers.
 """

@@ -1,8 +1,20 @@
-"""The README's pytest examples are copy-paste ready: run each, as written, in a fresh project."""
+"""The README's and the docs' examples are copy-paste ready: each runs, as written, here.
+
+* the README's pytest quickstart, in a fresh project with ``filterwarnings = error``;
+* the README's curl quickstart, with bash, against the real ``fakeprojector serve``
+  (its port swapped for a free one);
+* the pytest plugin page's examples.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,21 +23,108 @@ from tests.conftest import ROOT
 pytest_plugins = ["pytester"]
 
 
-def _section_blocks(title: str) -> list[str]:
+def blocks(path: Path, language: str, section: str | None = None) -> list[str]:
+    """The fenced ``language`` blocks of ``path`` (of one ``## section`` when given)."""
+    text = path.read_text(encoding="utf-8")
+    if section is not None:
+        start = text.index(f"## {section}\n")
+        end = text.find("\n## ", start + 1)
+        text = text[start : end if end != -1 else None]
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_is_a_front_door():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index(f"## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return re.findall(r"```python\n(.*?)```", text[start : end if end != -1 else None], flags=re.S)
+    assert len(text.encode()) <= 10 * 1024
+    assert text.index("make run") < text.index("```python")  # the two commands come first
+    assert "<r:CodeVerifier>" in text  # the call a client app makes first, with PKCE
+    for link in re.findall(r"\]\(([^)#]+)", text):
+        if not link.startswith("http"):
+            assert (ROOT / link).exists(), link
 
 
-def test_plugin_section_has_the_zeep_and_requests_examples():
-    blocks = _section_blocks("pytest plugin")
-    assert any("zeep.Client(fake_projector.wsdl_url)" in b for b in blocks)
-    assert any("requests.post(" in b for b in blocks)
+def test_readme_pytest_quickstart_passes_as_written_under_strict_warnings(pytester):
+    (code,) = blocks(ROOT / "README.md", "python", "Quickstart: pytest")
+    pytester.makepyfile(test_quickstart=code)
+    pytester.makeini("[pytest]\nfilterwarnings =\n    error\n")
+    # in a subprocess: in-process pytester re-imports modules, which trips requests' isinstance checks
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the README's quickstart needs curl")
+def test_readme_curl_quickstart_runs_as_written(tmp_path):
+    (script,) = blocks(ROOT / "README.md", "sh", "Quickstart: any language")
+    (envelope,) = blocks(ROOT / "README.md", "xml", "Quickstart: any language")
+    port = str(_free_port())
+    (tmp_path / "acquire.xml").write_text(envelope, encoding="utf-8")
+    lines = script.replace("8080", port).splitlines()
+    assert lines[0].startswith(f"fakeprojector serve --port {port} &")
+    # wait for the URL line as the README's reader does, and stop the server at the end
+    runnable = "\n".join(
+        ["set -e", "trap 'kill %1 2>/dev/null' EXIT", f"{lines[0]} > serve.out 2> serve.err",
+         "for _ in $(seq 100); do [ -s serve.out ] && break; sleep 0.1; done", *lines[1:]]
+    )  # fmt: skip
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run(
+        ["bash", "-c", runnable],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "projector.wsdl").read_text().startswith("<?xml")
+    assert '"code": "MyCode-0001"' in out.stdout
+    assert ">Ok</Status>" in out.stdout and "<a:AccessToken>" in out.stdout, out.stdout
+    assert '"kind": "http_status"' in out.stdout
+    assert '"operation": "PwsAcquireOauth2Token"' in out.stdout and '"Code": "MyCode-0001"' in out.stdout
+
+
+def test_plugin_page_has_the_zeep_and_requests_examples():
+    found = blocks(ROOT / "docs" / "pytest-plugin.md", "python")
+    assert any("zeep.Client(fake_projector.wsdl_url)" in b for b in found)
+    assert any("requests.post(" in b for b in found)
 
 
 @pytest.mark.parametrize("index", [0, 1])
-def test_plugin_examples_pass_as_written(pytester, index):
-    pytester.makepyfile(test_example=_section_blocks("pytest plugin")[index])
-    # in a subprocess: in-process pytester re-imports modules, which trips requests' isinstance checks
+def test_plugin_page_examples_pass_as_written(pytester, index):
+    pytester.makepyfile(test_example=blocks(ROOT / "docs" / "pytest-plugin.md", "python")[index])
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "SECURITY.md", ROOT / "benchmarks" / "README.md",
+        *sorted((ROOT / "docs").glob("*.md"))]  # fmt: skip
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    found = set()
+    for heading in re.findall(r"^#+ (.+)$", text, flags=re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        found.add(slug)
+    return found
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_in_the_docs_resolves(doc):
+    text = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.S)
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        file_part, _, anchor = target.partition("#")
+        path = (doc.parent / file_part).resolve() if file_part else doc
+        if not path.exists():
+            broken.append(target)
+        elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
+            broken.append(target)
+    assert not broken, f"{doc.relative_to(ROOT)}: broken links {broken}"

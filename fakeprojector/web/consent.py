@@ -5,7 +5,7 @@ account, approve or deny); the form ``POST``\\s back here and the browser is red
 the client's ``redirect_uri`` with ``code`` and ``state``, or with an OAuth ``error``.
 With the ``auto_approve`` setting the ``GET`` itself redirects with a code (headless tests).
 
-Safety rules [choice, README ``consent.*`` rows]:
+Safety rules [choice, docs/behaviour.md ``consent.*`` rows]:
 
 * never an open redirect: an unknown ``client_id``, or a ``redirect_uri`` missing or not
   registered for the client (exact string match, RFC 6749 §3.1.2.3), gets an HTML error

@@ -5,7 +5,7 @@ same :class:`~fakeprojector.rules.AcquireRequest` / :class:`~fakeprojector.rules
 the SOAP layer builds, and goes through :mod:`fakeprojector.rules` on the same store: one
 token, one state, whichever twin issued or revoked it [doc: the vendor's REST twins].
 
-Where the vendor is silent [choice, README ``rest.*`` rows]:
+Where the vendor is silent [choice, docs/behaviour.md ``rest.*`` rows]:
 
 * a rules error answers RFC 6749 §5.2's ``error`` / ``error_description`` plus the vendor's
   ``ErrorNumber``, ``ErrorCode``, ``ErrorText`` (the SOAP operation's text, byte for byte)

@@ -1,5 +1,5 @@
 """The consent page ``/oauth2authorize/{accountCode}`` and the dashboard, over plain HTTP
-(README ``consent.*`` and ``dashboard.*`` rows). Signing in as a fixture user is in
+(docs/behaviour.md ``consent.*`` and ``dashboard.*`` rows). Signing in as a fixture user is in
 ``tests/browser/``; these need only the contract fixtures. All fake-only: they read codes
 from the fake, change its settings, or rely on its clients' registered redirect URIs.
 """

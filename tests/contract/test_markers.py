@@ -1,4 +1,4 @@
-"""README's behaviour table and the suite's marks cannot drift apart.
+"""The behaviour table (docs/behaviour.md) and the suite's marks cannot drift apart.
 
 Every row tagged ``choice`` has a test marked ``@pytest.mark.choice("<key>")``; every
 ``choice`` mark names a row tagged ``choice``; every ``contract`` mark names a row tagged
@@ -15,15 +15,15 @@ from pathlib import Path
 from tests.contract.envelopes import load_cases
 
 HERE = Path(__file__).resolve().parent
-README = HERE.parents[1] / "README.md"
+BEHAVIOUR = HERE.parents[1] / "docs" / "behaviour.md"
 ROW = re.compile(r"^\|\s*`(?P<key>[a-z0-9.-]+)`\s*\|.*\|\s*(?P<tag>doc|wcf|choice)\s*\|\s*$")
 
 
 def behaviour_table() -> dict[str, str]:
-    text = README.read_text(encoding="utf-8")
+    text = BEHAVIOUR.read_text(encoding="utf-8")
     start, end = "<!-- behaviour-table:start -->", "<!-- behaviour-table:end -->"
-    assert start in text, "README lost its behaviour-table start marker"
-    assert end in text, "README lost its behaviour-table end marker"
+    assert start in text, "docs/behaviour.md lost its behaviour-table start marker"
+    assert end in text, "docs/behaviour.md lost its behaviour-table end marker"
     table: dict[str, str] = {}
     for line in text.split(start, 1)[1].split(end, 1)[0].splitlines():
         if line.startswith("| `"):
@@ -59,7 +59,7 @@ def test_every_choice_row_has_a_choice_test():
     table = behaviour_table()
     marked = {key for name, key, _ in marks() if name == "choice"}
     untested = sorted(k for k, tag in table.items() if tag == "choice" and k not in marked)
-    assert not untested, f"README choice rows with no @pytest.mark.choice test in tests/contract: {untested}"
+    assert not untested, f"docs/behaviour.md choice rows with no @pytest.mark.choice test in tests/contract: {untested}"
 
 
 def test_every_mark_names_a_row_with_the_right_tag():
@@ -67,11 +67,11 @@ def test_every_mark_names_a_row_with_the_right_tag():
     wrong = []
     for name, key, where in marks():
         if key not in table:
-            wrong.append(f"{where}: {name}({key!r}) names no README behaviour row")
+            wrong.append(f"{where}: {name}({key!r}) names no docs/behaviour.md row")
         elif name == "choice" and table[key] != "choice":
-            wrong.append(f"{where}: choice({key!r}) but the README tags {key} {table[key]!r}")
+            wrong.append(f"{where}: choice({key!r}) but docs/behaviour.md tags {key} {table[key]!r}")
         elif name == "contract" and table[key] == "choice":
-            wrong.append(f"{where}: contract({key!r}) but the README tags {key} 'choice': mark it choice")
+            wrong.append(f"{where}: contract({key!r}) but docs/behaviour.md tags {key} 'choice': mark it choice")
     assert not wrong, "\n".join(wrong)
 
 

@@ -1,5 +1,5 @@
 """The REST twins ``POST /oauth2token`` and ``POST /oauth2revoketoken``: form in, JSON out,
-the same tokens and rules as the SOAP operations (README ``rest.*`` rows).
+the same tokens and rules as the SOAP operations (docs/behaviour.md ``rest.*`` rows).
 
 Speaks raw HTTP to the target's base URL. Most tests need the contract fixtures' codes,
 so they are fake-only; the vendor's REST answer shapes are not documented [choice].

@@ -139,7 +139,7 @@ def test_http_status_with_a_body_of_your_own(server):
 
 @pytest.mark.parametrize("status", sorted(FRONT_END))
 def test_what_zeep_raises_for_each_front_end_page(fake_projector, status):
-    """The README's table of what a zeep client sees: checked, not guessed."""
+    """The docs' table of what a zeep client sees (docs/standalone-server.md): checked, not guessed."""
     import zeep
     import zeep.exceptions
 
