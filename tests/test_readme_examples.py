@@ -83,9 +83,11 @@ def test_readme_curl_quickstart_runs_as_written(tmp_path):
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "projector.wsdl").read_text().startswith("<?xml")
     assert '"code": "MyCode-0001"' in out.stdout
-    assert ">Ok</Status>" in out.stdout and "<a:AccessToken>" in out.stdout, out.stdout
+    assert ">Ok</Status>" in out.stdout, out.stdout
+    assert "<a:AccessToken>" in out.stdout, out.stdout
     assert '"kind": "http_status"' in out.stdout
-    assert '"operation": "PwsAcquireOauth2Token"' in out.stdout and '"Code": "MyCode-0001"' in out.stdout
+    assert '"operation": "PwsAcquireOauth2Token"' in out.stdout
+    assert '"Code": "MyCode-0001"' in out.stdout
 
 
 def test_plugin_page_has_the_zeep_and_requests_examples():

@@ -59,7 +59,9 @@ def test_every_choice_row_has_a_choice_test():
     table = behaviour_table()
     marked = {key for name, key, _ in marks() if name == "choice"}
     untested = sorted(k for k, tag in table.items() if tag == "choice" and k not in marked)
-    assert not untested, f"docs/behaviour.md choice rows with no @pytest.mark.choice test in tests/contract: {untested}"
+    assert not untested, (
+        f"docs/behaviour.md choice rows with no @pytest.mark.choice test in tests/contract: {untested}"
+    )
 
 
 def test_every_mark_names_a_row_with_the_right_tag():
@@ -71,7 +73,9 @@ def test_every_mark_names_a_row_with_the_right_tag():
         elif name == "choice" and table[key] != "choice":
             wrong.append(f"{where}: choice({key!r}) but docs/behaviour.md tags {key} {table[key]!r}")
         elif name == "contract" and table[key] == "choice":
-            wrong.append(f"{where}: contract({key!r}) but docs/behaviour.md tags {key} 'choice': mark it choice")
+            wrong.append(
+                f"{where}: contract({key!r}) but docs/behaviour.md tags {key} 'choice': mark it choice"
+            )
     assert not wrong, "\n".join(wrong)
 
 
