@@ -26,7 +26,7 @@ from tests.contract.support import (
     invalid_request_text,
     s256,
 )
-from tests.soapclient import acquire, revoke
+from tests.support.soapclient import acquire, revoke
 
 GRANT_REASON = re.compile(r'Invalid Grant for Oauth2 Token: "(?P<reason>[^"]+)"\.')
 

@@ -16,13 +16,13 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 RIGHT, WRONG = b"Invalid Oauth2 Client.", b"Invalid OAuth2 Client."
 #: the tests of test_revoke.py that check 50630's text (every other one must still pass)
 EXPECTED_FAILURES = {

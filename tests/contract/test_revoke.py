@@ -15,7 +15,7 @@ from tests.contract.support import (
     catalogue_text,
     invalid_request_text,
 )
-from tests.soapclient import acquire, post, revoke
+from tests.support.soapclient import acquire, post, revoke
 
 SEED_REQUEST = (
     b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '

@@ -22,7 +22,7 @@ from tests.contract.support import (
     invalid_request_text,
     messages,
 )
-from tests.soapclient import ACTION, COM, REQ, SHR, SVC, XSI, envelope, post
+from tests.support.soapclient import ACTION, COM, REQ, SHR, SVC, XSI, envelope, post
 
 NS_DISPATCHER = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
 

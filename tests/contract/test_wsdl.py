@@ -22,7 +22,7 @@ from tests.contract.support import (
     REVOKE,
     STATUSES,
 )
-from tests.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
+from tests.support.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP11 = "http://schemas.xmlsoap.org/wsdl/soap/"

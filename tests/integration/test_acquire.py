@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.contract.support import OWN_FIELDS
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
 
 CB = "https://localhost/callback"
 OP = "PwsAcquireOauth2Token"

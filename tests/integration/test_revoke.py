@@ -6,7 +6,18 @@ import re
 
 import pytest
 
-from tests.soapclient import COM, NS, RSP, SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, SHR, XSI, post, revoke
+from tests.support.soapclient import (
+    COM,
+    NS,
+    RSP,
+    SAMPLE_CLIENT,
+    SAMPLE_SECRET,
+    SAMPLE_TOKEN,
+    SHR,
+    XSI,
+    post,
+    revoke,
+)
 
 SEED_REQUEST = (
     b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '

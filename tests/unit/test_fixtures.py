@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
-from tests.conftest import CONTRACT_FIXTURES, ROOT
+from tests.support.paths import CONTRACT_FIXTURES, ROOT
 
 CID = "24748faf-e239-d132-167a-6e4d3e1bd0fb"
 
