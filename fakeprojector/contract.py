@@ -24,7 +24,9 @@ NS_SHARED_COMMON: Final = "http://projectorpsa.com/DataContracts/Shared/Common/"
 NS_XSI: Final = "http://www.w3.org/2001/XMLSchema-instance"
 #: WCF's fault-code namespaces [wcf].
 NS_WCF_ADDRESSING_NONE: Final = "http://schemas.microsoft.com/ws/2005/05/addressing/none"
-NS_WCF_DISPATCHER: Final = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
+NS_WCF_DISPATCHER: Final = (
+    "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
+)
 
 # --- transport [doc] --------------------------------------------------------------------
 SERVICE_PATH: Final = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
