@@ -29,6 +29,8 @@ EXPECTED_FAILURES = {
     "test_invalid_client_is_50630[not-a-guid]",
     "test_invalid_client_is_50630[unknown-client]",
     "test_invalid_client_is_50630[wrong-secret]",
+    "test_invalid_client_is_50630[secret-other-case]",
+    "test_invalid_client_is_50630[secret-extended]",
     "test_wrong_secret_does_not_revoke",
     "test_check_order_shape_then_token_type_then_client",
 }

@@ -137,6 +137,19 @@ def test_authorization_code_needs_client_and_redirect_uri(cli_server):
     assert "code_challenge_method" in body["message"]
 
 
+def test_authorization_code_for_an_unregistered_redirect_uri_is_400_naming_it(cli_server):
+    status, body, _ = cli_server.admin(
+        "POST",
+        "/authorization-codes",
+        {"client_id": SAMPLE_CLIENT, "redirect_uri": "https://evil.example/cb", "account": "SAMPLE"},
+    )
+    assert (status, body) == (
+        400,
+        {"message": f"redirect_uri 'https://evil.example/cb' is not registered for client {SAMPLE_CLIENT}"},
+    )
+    assert cli_server.admin("GET", "/health")[1]["counts"]["authorization_codes"] == 0
+
+
 def test_reset_forgets_added_state_and_the_journal(cli_server):
     _, client, _ = cli_server.admin("POST", "/clients", {})
     _, token, _ = cli_server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT})
