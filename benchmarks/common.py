@@ -1,6 +1,6 @@
 """What every benchmark shares: the vendor's sample revoke, a WSGI caller, timing helpers.
 
-The envelope is the vendor's documented sample request (the same one ``tests/soapclient.py``
+The envelope is the vendor's documented sample request (the same one ``tests/support/soapclient.py``
 builds), sent with its quoted SOAPAction, so every number here is for a real, successful
 ``PwsRevokeOauth2RefreshToken`` answered ``Status`` ``Ok``.
 """

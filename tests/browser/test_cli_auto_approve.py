@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import urllib.parse
 
-from tests.cliserver import CliServer
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, acquire
-from tests.webclient import request
+from tests.support.cliserver import CliServer
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, acquire
+from tests.support.webclient import request
 
 CALLBACK = "http://127.0.0.1:8765/callback"  # registered for the vendor sample client
 
@@ -30,14 +30,10 @@ def test_serve_auto_approve_then_exchange_over_rest():
         srv.cleanup()
 
 
-def test_serve_without_auto_approve_shows_the_sign_in_form():
-    srv = CliServer("--log-level", "warning")
-    try:
-        query = urllib.parse.urlencode(
-            {"response_type": "code", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}
-        )
-        reply = request("GET", f"{srv.base_url}/oauth2authorize/SAMPLE?{query}")
-        assert reply.status == 200
-        assert 'name="form_token"' in reply.text
-    finally:
-        srv.cleanup()
+def test_serve_without_auto_approve_shows_the_sign_in_form(cli_server):
+    query = urllib.parse.urlencode(
+        {"response_type": "code", "client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}
+    )
+    reply = request("GET", f"{cli_server.base_url}/oauth2authorize/SAMPLE?{query}")
+    assert reply.status == 200
+    assert 'name="form_token"' in reply.text

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import urllib.parse
 
-from tests.soapclient import acquire, revoke
+from tests.support.soapclient import acquire, revoke
 
 USER, PASSWORD, ACCOUNT = "sample.user", "sample-password", "SAMPLE"
 

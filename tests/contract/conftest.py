@@ -20,10 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
-
-ROOT = Path(__file__).resolve().parents[2]
-CONTRACT_FIXTURES = ROOT / "fixtures" / "contract.json"
+from tests.support.paths import CONTRACT_FIXTURES
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
 
 
 @dataclass

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from tests.soapclient import RSP, Answer, post
+from tests.support.paths import ENVELOPES
+from tests.support.soapclient import RSP, Answer, post
 
-ENVELOPES = Path(__file__).resolve().parents[2] / "fixtures" / "envelopes"
 #: what the files say in place of the volatile values
 GOLDEN_TIMESTAMP = "2021-12-08T16:19:04.5684513Z"
 GOLDEN_BASE_URL = "http://127.0.0.1:8080"

@@ -12,11 +12,11 @@ import base64
 import hashlib
 import json
 import re
-from pathlib import Path
 
 from lxml import etree
 
-from tests.soapclient import COM, ENV, RSP, SHR, SVC, XSI, Answer
+from tests.support.paths import CONTRACT_FIXTURES
+from tests.support.soapclient import COM, ENV, RSP, SHR, SVC, XSI, Answer
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 ACQUIRE = "PwsAcquireOauth2Token"
@@ -96,7 +96,7 @@ def s256(verifier: str) -> str:
 
 
 # --- the state of fixtures/contract.json (fake-only tests) ---------------------------------
-_FIXTURES = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "contract.json").read_text())
+_FIXTURES = json.loads(CONTRACT_FIXTURES.read_text())
 _CLIENTS = _FIXTURES["clients"]
 _TOKENS = _FIXTURES["refresh_tokens"]
 _CODES = _FIXTURES["authorization_codes"]

@@ -26,7 +26,7 @@ from tests.contract.support import (
     invalid_request_text,
     s256,
 )
-from tests.soapclient import acquire, revoke
+from tests.support.soapclient import acquire, revoke
 
 GRANT_REASON = re.compile(r'Invalid Grant for Oauth2 Token: "(?P<reason>[^"]+)"\.')
 
@@ -176,6 +176,9 @@ def test_check_order(target):
     # (1) common shape beats (2) an unsupported grant type
     answer = _acquire(target, secret=None, GrantType="authorization_code")
     assert_error(answer, ACQUIRE, 50632, invalid_request_text(ACQUIRE, missing="ClientSecret"))
+    # (1) common shape (a SessionTicket) beats (3) grant-dependent shape: one message, step 1's
+    answer = _acquire(target, GrantType="code", SessionTicket="abc")
+    assert_error(answer, ACQUIRE, 50632, invalid_request_text(ACQUIRE, improper="SessionTicket"))
     # (2) the grant type beats (3) grant-dependent shape and (4) the client
     answer = _acquire(target, client_id="bad", GrantType="bogus")
     assert_error(answer, ACQUIRE, 50629, catalogue_text(50629, GrantType="bogus"))
@@ -201,8 +204,11 @@ def test_code_grant_shape_is_50632(target, code, redirect_uri, missing):
 
 @pytest.mark.fake_only
 @pytest.mark.contract("acquire.result")
-def test_code_exchange_issues_tokens(target):
-    fields = _issued(target, _exchange(target))
+def test_code_exchange_issues_tokens(target, fake):
+    fields = _issued(target, _exchange(target, RequestId=9))
+    assert fields["ResponseId"] == "9"
+    assert fake.token_state(fields["RefreshToken"]) == "active"
+    assert fake.access_token_state(fields["AccessToken"]) == "active"
     _issued(target, _refresh(target, fields["RefreshToken"]))
 
 
@@ -265,6 +271,7 @@ def test_expired_code_is_50631(target, fake):
 @pytest.mark.fake_only
 @pytest.mark.choice("acquire.code-single-use")
 def test_a_failed_exchange_does_not_consume_the_code_and_a_success_does(target):
+    assert_error(_exchange(target, client_id=OTHER_CLIENT_ID, secret=OTHER_CLIENT_SECRET), ACQUIRE, 50631)
     assert_error(_exchange(target, redirect_uri="https://wrong.example/cb"), ACQUIRE, 50631)
     assert_error(_exchange(target, code=PKCE_CODE, CodeVerifier="wrong-verifier-" + "w" * 30), ACQUIRE, 50631)
     _issued(target, _exchange(target))
@@ -274,10 +281,35 @@ def test_a_failed_exchange_does_not_consume_the_code_and_a_success_does(target):
 
 @pytest.mark.fake_only
 @pytest.mark.choice("acquire.code-replay")
-def test_replayed_code_fails_and_revokes_what_it_issued(target):
+def test_replayed_code_fails_and_revokes_what_it_issued(target, fake):
     first = _issued(target, _exchange(target))
     assert_error(_exchange(target), ACQUIRE, 50631, grant_error_pattern())
     assert_error(_refresh(target, first["RefreshToken"]), ACQUIRE, 50631, grant_error_pattern())
+    assert fake.access_token_state(first["AccessToken"]) == "revoked"
+
+
+@pytest.mark.fake_only
+@pytest.mark.choice("acquire.code-replay")
+@pytest.mark.choice("acquire.grant-reasons")
+def test_a_code_replayed_after_it_expired_is_still_a_replay(target, fake):
+    """A used code is checked before an expired one: a replay stays a replay however late it
+    comes, and still revokes what the code first issued."""
+    first = _issued(target, _exchange(target))
+    fake.clock.advance(61)  # the code's 60 s are over
+    answer = _exchange(target)
+    assert_error(
+        answer,
+        ACQUIRE,
+        50631,
+        catalogue_text(50631, InvalidReason="authorization code has already been used"),
+    )
+    assert_error(
+        _refresh(target, first["RefreshToken"]),
+        ACQUIRE,
+        50631,
+        catalogue_text(50631, InvalidReason="refresh token has been revoked"),
+    )
+    assert fake.access_token_state(first["AccessToken"]) == "revoked"
 
 
 @pytest.mark.fake_only
@@ -364,6 +396,67 @@ def test_code_lives_60_seconds(target, fake):
     fake.clock.advance(0.001)  # exactly 60 s after the (re)load: expired
     assert_error(
         _exchange(target, code=PKCE_CODE, CodeVerifier=PKCE_VERIFIER), ACQUIRE, 50631, grant_error_pattern()
+    )
+
+
+@pytest.mark.fake_only
+@pytest.mark.choice("acquire.lifetimes")
+def test_code_lifetime_is_configurable(target, fake):
+    fake.configure(code_lifetime_seconds=300)
+    fake.clock.freeze()
+    first = fake.issue_authorization_code(target.client_id, REDIRECT_URI)
+    second = fake.issue_authorization_code(target.client_id, REDIRECT_URI)
+    fake.clock.advance(299.999)
+    _issued(target, _exchange(target, code=first))
+    fake.clock.advance(0.001)  # exactly 300 s after it was issued: expired
+    assert_error(
+        _exchange(target, code=second),
+        ACQUIRE,
+        50631,
+        catalogue_text(50631, InvalidReason="authorization code has expired"),
+    )
+
+
+@pytest.mark.fake_only
+@pytest.mark.choice("acquire.lifetimes")
+def test_session_tickets_expire_exactly_expires_in_seconds_after_issue(target, fake):
+    """The ticket lives ``ExpiresInSeconds`` (3600 by default, ``access_token_lifetime_seconds``):
+    active a millisecond before, expired at that instant (a frozen clock, so to the nanosecond)."""
+    fake.clock.freeze()
+    for lifetime in (3600, 600):
+        fake.configure(access_token_lifetime_seconds=lifetime)
+        fields = _issued(target, _refresh(target, target.refresh_token))
+        assert fields["ExpiresInSeconds"] == str(lifetime)
+        ticket = fields["AccessToken"]
+        fake.clock.advance(lifetime - 0.001)
+        assert fake.access_token_state(ticket) == "active"
+        fake.clock.advance(0.001)
+        assert fake.access_token_state(ticket) == "expired"
+
+
+@pytest.mark.fake_only
+@pytest.mark.choice("acquire.lifetimes")
+def test_refresh_tokens_never_expire_by_default(target, fake):
+    fake.clock.freeze()
+    token = _issued(target, _exchange(target))["RefreshToken"]
+    fake.clock.advance(10 * 366 * 24 * 3600)
+    _issued(target, _refresh(target, token))
+
+
+@pytest.mark.fake_only
+@pytest.mark.choice("acquire.lifetimes")
+def test_refresh_tokens_expire_exactly_at_their_configured_lifetime(target, fake):
+    fake.configure(refresh_token_lifetime_seconds=120)
+    fake.clock.freeze()
+    token = _issued(target, _exchange(target))["RefreshToken"]
+    fake.clock.advance(119.999)
+    _issued(target, _refresh(target, token))
+    fake.clock.advance(0.001)  # exactly 120 s after it was issued: expired
+    assert_error(
+        _refresh(target, token),
+        ACQUIRE,
+        50631,
+        catalogue_text(50631, InvalidReason="refresh token has expired"),
     )
 
 

@@ -20,8 +20,8 @@ from tests.contract.support import (
     assert_ok,
     s256,
 )
-from tests.soapclient import acquire, revoke
-from tests.webclient import Browserish, Reply, post_form, request
+from tests.support.soapclient import acquire, revoke
+from tests.support.webclient import Browserish, Reply, post_form, request
 
 pytestmark = pytest.mark.fake_only
 

@@ -17,7 +17,7 @@ from tests.contract.envelopes import (
     replay,
 )
 from tests.contract.support import OPERATIONS, assert_error, assert_ok, check_shape
-from tests.soapclient import Answer
+from tests.support.soapclient import Answer
 
 CASES = load_cases()
 

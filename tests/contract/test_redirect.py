@@ -18,7 +18,7 @@ from tests.contract.support import (
     check_shape,
     messages,
 )
-from tests.soapclient import acquire, revoke
+from tests.support.soapclient import acquire, revoke
 
 
 def assert_redirect(answer, operation):

@@ -29,8 +29,8 @@ from tests.contract.support import (
     catalogue_text,
     invalid_request_text,
 )
-from tests.soapclient import acquire, revoke
-from tests.webclient import Reply, post_form, request
+from tests.support.soapclient import acquire, revoke
+from tests.support.webclient import Reply, post_form, request
 
 pytestmark = pytest.mark.fake_only
 

@@ -15,7 +15,7 @@ from tests.contract.support import (
     catalogue_text,
     invalid_request_text,
 )
-from tests.soapclient import acquire, post, revoke
+from tests.support.soapclient import acquire, post, revoke
 
 SEED_REQUEST = (
     b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
@@ -65,6 +65,20 @@ def test_token_type_refresh_token_or_empty_is_accepted(target, token_type):
 
 
 @pytest.mark.contract("revoke.token-type")
+def test_another_token_type_revokes_nothing(target, refresh_token):
+    assert_error(_revoke(target, token=refresh_token, TokenType="access_token"), REVOKE, 50635)
+    answer = acquire(
+        target.url,
+        target.client_id,
+        target.client_secret,
+        GrantType="refresh_token",
+        RefreshToken=refresh_token,
+    )
+    assert answer.status_text == "Ok", answer.body
+    target.refresh_token = answer.field("RefreshToken")  # follows rotation, if the service rotates
+
+
+@pytest.mark.contract("revoke.token-type")
 def test_nil_token_type_is_accepted(target):
     assert_ok(_revoke(target, TokenType="x", nil=("TokenType",)), REVOKE)
 
@@ -79,15 +93,19 @@ def test_other_token_type_is_50635(target, token_type):
 
 @pytest.mark.choice("errors.invalid-client")
 @pytest.mark.parametrize(
-    ("client_id", "secret"),
-    [
-        pytest.param("not-a-guid", None, id="not-a-guid"),
-        pytest.param("00000000-0000-0000-0000-000000000000", None, id="unknown-client"),
-        pytest.param(None, "wrong-secret", id="wrong-secret"),
-    ],
+    "case", ["not-a-guid", "unknown-client", "wrong-secret", "secret-other-case", "secret-extended"]
 )
-def test_invalid_client_is_50630(target, client_id, secret):
-    answer = _revoke(target, client_id=client_id or target.client_id, secret=secret or target.client_secret)
+def test_invalid_client_is_50630(target, case):
+    client_id, secret = {
+        "not-a-guid": ("not-a-guid", target.client_secret),
+        "unknown-client": ("00000000-0000-0000-0000-000000000000", target.client_secret),
+        "wrong-secret": (target.client_id, "wrong-secret"),
+        "secret-other-case": (target.client_id, target.client_secret.swapcase()),
+        "secret-extended": (target.client_id, target.client_secret + "x"),
+    }[case]
+    if case == "secret-other-case" and secret == target.client_secret:
+        pytest.skip("the client secret has no letters: there is no other case to send")
+    answer = _revoke(target, client_id=client_id, secret=secret)
     assert_error(answer, REVOKE, 50630, catalogue_text(50630))
 
 
@@ -106,12 +124,13 @@ def test_wrong_secret_does_not_revoke(target, refresh_token):
 
 
 @pytest.mark.contract("errors.guid-forms")
-@pytest.mark.parametrize("form", ["upper", "braces", "parentheses", "digits"])
+@pytest.mark.parametrize("form", ["upper", "braces", "braces-upper", "parentheses", "digits"])
 def test_client_identifier_read_as_dotnet_guid(target, form):
     cid = target.client_id
     value = {
         "upper": cid.upper(),
         "braces": "{" + cid + "}",
+        "braces-upper": "{" + cid.upper() + "}",
         "parentheses": "(" + cid + ")",
         "digits": cid.replace("-", ""),
     }[form]

@@ -24,7 +24,7 @@ from tests.contract.support import (
     REVOKE,
     STATUSES,
 )
-from tests.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
+from tests.support.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
 
 REQUEST_FIELDS = {
     REVOKE: ("RequestId", "SessionTicket", "ClientIdentifier", "ClientSecret", "Token", "TokenType"),

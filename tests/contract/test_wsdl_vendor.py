@@ -24,7 +24,7 @@ from lxml import etree
 
 from tests.contract.description import PARSER, WSDL, WSP, XS, Description, N, qname, shape
 from tests.contract.support import OPERATIONS
-from tests.soapclient import SHR, SVC
+from tests.support.soapclient import SHR, SVC
 
 VENDOR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "projector-wsdl-2019"
 POLICY = frozenset({f"{{{WSP}}}Policy", f"{{{WSP}}}PolicyReference"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tests.soapclient import ACTION, ENV, REQ, SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, SVC, XSI
+from tests.support.soapclient import ACTION, ENV, REQ, SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, SVC, XSI
 
 PATH = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
 REVOKE = "PwsRevokeOauth2RefreshToken"

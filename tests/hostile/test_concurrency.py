@@ -11,7 +11,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
-from tests.soapclient import acquire, revoke
+from tests.support.soapclient import acquire, revoke
 
 THREADS = 16
 CALL_TIMEOUT = 10.0

@@ -18,7 +18,7 @@ from lxml import etree
 
 from tests.hostile.corpus import CASES, LIMIT, PATH, REVOKE_HEADERS, SAMPLE, Case, envelope
 from tests.hostile.rawhttp import exchange, request_bytes
-from tests.soapclient import ENV, SAMPLE_TOKEN, revoke
+from tests.support.soapclient import ENV, SAMPLE_TOKEN, revoke
 
 DEADLINE = 5.0  # seconds; every case answers in milliseconds, this only catches hangs
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

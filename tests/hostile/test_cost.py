@@ -8,7 +8,7 @@ import pytest
 
 from tests.hostile.corpus import CI, CS, PATH, REVOKE_HEADERS, TK, envelope
 from tests.hostile.rawhttp import exchange, request_bytes
-from tests.soapclient import SAMPLE_TOKEN
+from tests.support.soapclient import SAMPLE_TOKEN
 
 HANG_GUARD = 2.0  # seconds
 

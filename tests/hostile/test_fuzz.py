@@ -29,10 +29,10 @@ from fakeprojector.rules import OPERATIONS
 from fakeprojector.soap import wire
 from fakeprojector.soap.models import request_type
 from fakeprojector.store import Store
-from tests.conftest import CONTRACT_FIXTURES
 from tests.hostile.corpus import ACQUIRE, CASES, PATH, REVOKE, SAMPLE
 from tests.hostile.rawhttp import LEAK_MARKERS
-from tests.soapclient import ACTION, ENV, REQ, SVC, XSI
+from tests.support.paths import CONTRACT_FIXTURES
+from tests.support.soapclient import ACTION, ENV, REQ, SVC, XSI
 
 FUZZ = settings(
     max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None

@@ -19,8 +19,9 @@ import threading
 import time
 
 from fakeprojector import FakeProjector
-from tests.cliserver import ROOT, CliServer
-from tests.soapclient import revoke
+from tests.support.cliserver import CliServer
+from tests.support.paths import ROOT
+from tests.support.soapclient import revoke
 
 SETTLE = 5.0  # seconds a finished connection's handler thread may take to end (it takes ms)
 

@@ -14,10 +14,10 @@ import pytest
 from fakeprojector import FakeProjector, rules
 from fakeprojector.errors import OAuthError
 from fakeprojector.store import Store
-from tests.cliserver import CliServer, quote
 from tests.hostile.corpus import CASES
 from tests.hostile.rawhttp import exchange, request_bytes
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
+from tests.support.cliserver import CliServer, quote
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
 
 SECRET = "hostile-secret-Vq3mZ8xK1pL6nR0tW5yB"
 CALLBACK = "https://app.example/callback"

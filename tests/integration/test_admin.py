@@ -5,81 +5,65 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from werkzeug.test import Client
 
 from fakeprojector import FakeProjector
-from tests.cliserver import CliServer, quote
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
+from tests.support.cliserver import CliServer, quote
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 ACQUIRE = "PwsAcquireOauth2Token"
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[CliServer]:
-    srv = CliServer("--log-level", "warning")
-    try:
-        yield srv
-    finally:
-        srv.cleanup()
-
-
-@pytest.fixture(autouse=True)
-def _reset(server: CliServer) -> None:
-    status, body, _ = server.admin("POST", "/reset")
-    assert status == 200, body
-
-
-def test_health_names_the_urls(server):
-    status, body, _ = server.admin("GET", "/health")
+def test_health_names_the_urls(cli_server):
+    status, body, _ = cli_server.admin("GET", "/health")
     assert status == 200
     assert body["status"] == "ok"
-    assert body["url"] == server.url
-    assert body["wsdl_url"] == server.url + "?wsdl"
-    assert body["admin_url"] == server.admin_url + "/"
+    assert body["url"] == cli_server.url
+    assert body["wsdl_url"] == cli_server.url + "?wsdl"
+    assert body["admin_url"] == cli_server.admin_url + "/"
     assert body["counts"]["clients"] == 1
 
 
-def test_index_lists_the_endpoints(server):
+def test_index_lists_the_endpoints(cli_server):
     for path in ("", "/"):
-        status, body, _ = server.admin("GET", path)
+        status, body, _ = cli_server.admin("GET", path)
         assert status == 200
         assert "POST /_fakeprojector/faults" in " ".join(body["endpoints"])
 
 
-def test_post_client_generates_what_is_absent(server):
-    status, client, _ = server.admin("POST", "/clients", {"name": "Generated"})
+def test_post_client_generates_what_is_absent(cli_server):
+    status, client, _ = cli_server.admin("POST", "/clients", {"name": "Generated"})
     assert status == 201
     assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", client["client_id"])
     assert client["client_secret"]
     assert client == {**client, "name": "Generated", "redirect_uris": []}
-    _, listed, _ = server.admin("GET", "/clients")
+    _, listed, _ = cli_server.admin("GET", "/clients")
     assert client in listed
     assert any(c["client_id"] == SAMPLE_CLIENT for c in listed)
 
 
-def test_post_client_with_values_then_revoke_its_token_over_soap(server):
+def test_post_client_with_values_then_revoke_its_token_over_soap(cli_server):
     given = {
         "client_id": "9a0e3b6c-1f2d-4c5b-8e7a-6d5c4b3a2f10",
         "client_secret": "my-secret",
         "name": "Java app",
         "redirect_uris": ["https://java.example/cb"],
     }
-    status, client, _ = server.admin("POST", "/clients", given)
+    status, client, _ = cli_server.admin("POST", "/clients", given)
     assert (status, client) == (201, given)
-    status, token, _ = server.admin(
+    status, token, _ = cli_server.admin(
         "POST", "/refresh-tokens", {"client_id": given["client_id"], "account": "ACME"}
     )
     assert status == 201
     assert token["state"] == "active"
     assert token["client_id"] == given["client_id"]
     assert token["account"] == "ACME"
-    assert revoke(server.url, token["token"], given["client_id"], "my-secret").status_text == "Ok"
-    status, after, _ = server.admin("GET", "/refresh-tokens/" + token["token"])
+    assert revoke(cli_server.url, token["token"], given["client_id"], "my-secret").status_text == "Ok"
+    status, after, _ = cli_server.admin("GET", "/refresh-tokens/" + token["token"])
     assert status == 200
     assert after["state"] == "revoked"
     assert {k: after[k] for k in ("token", "client_id", "account")} == {
@@ -87,30 +71,34 @@ def test_post_client_with_values_then_revoke_its_token_over_soap(server):
     }
 
 
-def test_refresh_token_with_given_value_and_unknown_lookup(server):
+def test_refresh_token_with_given_value_and_unknown_lookup(cli_server):
     value = "Given-Refresh-Token_0123456789abcdef"
-    status, token, _ = server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "token": value})
+    status, token, _ = cli_server.admin(
+        "POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "token": value}
+    )
     assert (status, token["token"]) == (201, value)
-    status, body, _ = server.admin("GET", "/refresh-tokens/NoSuchToken-000000000000000000")
+    status, body, _ = cli_server.admin("GET", "/refresh-tokens/NoSuchToken-000000000000000000")
     assert status == 404
     assert body == {"message": "unknown refresh token"}
 
 
-def test_refresh_token_errors_are_json_400(server):
-    status, body, _ = server.admin("POST", "/refresh-tokens", {})
+def test_refresh_token_errors_are_json_400(cli_server):
+    status, body, _ = cli_server.admin("POST", "/refresh-tokens", {})
     assert (status, body) == (400, {"message": "missing field(s): client_id"})
-    status, body, _ = server.admin(
+    status, body, _ = cli_server.admin(
         "POST", "/refresh-tokens", {"client_id": "6f1c2b7e-8d44-4f0a-9b3e-5c2d1a0e9f88"}
     )
     assert status == 400
     assert "unknown client_id" in body["message"]
-    status, body, _ = server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "token": "short"})
+    status, body, _ = cli_server.admin(
+        "POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "token": "short"}
+    )
     assert status == 400
     assert "20-512" in body["message"]
 
 
-def test_authorization_code_then_acquire_and_look_up_the_access_token(server):
-    status, code, _ = server.admin(
+def test_authorization_code_then_acquire_and_look_up_the_access_token(cli_server):
+    status, code, _ = cli_server.admin(
         "POST",
         "/authorization-codes",
         {"client_id": SAMPLE_CLIENT, "redirect_uri": "https://localhost/callback", "account": "SAMPLE"},
@@ -119,23 +107,23 @@ def test_authorization_code_then_acquire_and_look_up_the_access_token(server):
     assert code["code"]
     assert ISO_Z.match(code["expires_at"])
     answer = acquire(
-        server.url, Code=code["code"], GrantType="code", RedirectUri="https://localhost/callback"
+        cli_server.url, Code=code["code"], GrantType="code", RedirectUri="https://localhost/callback"
     )
     assert answer.status_text == "Ok", answer.body
     access = answer.field("AccessToken")
     refresh = answer.field("RefreshToken")
     assert access
     assert refresh
-    status, state, _ = server.admin("GET", "/access-tokens/" + quote(access))
+    status, state, _ = cli_server.admin("GET", "/access-tokens/" + quote(access))
     assert (status, state["state"], state["refresh_token"]) == (200, "active", refresh)
-    _, rt, _ = server.admin("GET", "/refresh-tokens/" + refresh)
+    _, rt, _ = cli_server.admin("GET", "/refresh-tokens/" + refresh)
     assert rt["state"] == "active"
 
 
-def test_authorization_code_needs_client_and_redirect_uri(server):
-    status, body, _ = server.admin("POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT})
+def test_authorization_code_needs_client_and_redirect_uri(cli_server):
+    status, body, _ = cli_server.admin("POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT})
     assert (status, body) == (400, {"message": "missing field(s): redirect_uri"})
-    status, body, _ = server.admin(
+    status, body, _ = cli_server.admin(
         "POST",
         "/authorization-codes",
         {
@@ -149,28 +137,41 @@ def test_authorization_code_needs_client_and_redirect_uri(server):
     assert "code_challenge_method" in body["message"]
 
 
-def test_reset_forgets_added_state_and_the_journal(server):
-    _, client, _ = server.admin("POST", "/clients", {})
-    _, token, _ = server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT})
-    revoke(server.url)
-    server.admin("POST", "/faults", {"kind": "delay", "delay_ms": 0})
-    status, _, _ = server.admin("POST", "/reset")
+def test_authorization_code_for_an_unregistered_redirect_uri_is_400_naming_it(cli_server):
+    status, body, _ = cli_server.admin(
+        "POST",
+        "/authorization-codes",
+        {"client_id": SAMPLE_CLIENT, "redirect_uri": "https://evil.example/cb", "account": "SAMPLE"},
+    )
+    assert (status, body) == (
+        400,
+        {"message": f"redirect_uri 'https://evil.example/cb' is not registered for client {SAMPLE_CLIENT}"},
+    )
+    assert cli_server.admin("GET", "/health")[1]["counts"]["authorization_codes"] == 0
+
+
+def test_reset_forgets_added_state_and_the_journal(cli_server):
+    _, client, _ = cli_server.admin("POST", "/clients", {})
+    _, token, _ = cli_server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT})
+    revoke(cli_server.url)
+    cli_server.admin("POST", "/faults", {"kind": "delay", "delay_ms": 0})
+    status, _, _ = cli_server.admin("POST", "/reset")
     assert status == 200
-    _, clients, _ = server.admin("GET", "/clients")
+    _, clients, _ = cli_server.admin("GET", "/clients")
     assert [c["client_id"] for c in clients] == [SAMPLE_CLIENT]
-    assert server.admin("GET", "/refresh-tokens/" + token["token"])[0] == 404
-    assert server.admin("GET", "/refresh-tokens/" + SAMPLE_TOKEN)[1]["state"] == "active"
-    assert server.admin("GET", "/requests")[1] == []
-    assert server.admin("GET", "/faults")[1] == []
+    assert cli_server.admin("GET", "/refresh-tokens/" + token["token"])[0] == 404
+    assert cli_server.admin("GET", "/refresh-tokens/" + SAMPLE_TOKEN)[1]["state"] == "active"
+    assert cli_server.admin("GET", "/requests")[1] == []
+    assert cli_server.admin("GET", "/faults")[1] == []
     assert client["client_id"] not in {c["client_id"] for c in clients}
 
 
-def test_journal_entries_oldest_first_secret_redacted_tokens_whole(server):
-    server.admin("GET", "/health")  # admin calls are not journaled
-    revoke(server.url, RequestId=11)
-    revoke(server.url, secret="wrong-secret", RequestId=12)
-    acquire(server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN, RequestId=13)
-    status, entries, _ = server.admin("GET", "/requests")
+def test_journal_entries_oldest_first_secret_redacted_tokens_whole(cli_server):
+    cli_server.admin("GET", "/health")  # admin calls are not journaled
+    revoke(cli_server.url, RequestId=11)
+    revoke(cli_server.url, secret="wrong-secret", RequestId=12)
+    acquire(cli_server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN, RequestId=13)
+    status, entries, _ = cli_server.admin("GET", "/requests")
     assert status == 200
     assert [(e["operation"], e["request_id"], e["status"], e["error_numbers"]) for e in entries] == [
         (REVOKE, 11, "Ok", []),
@@ -187,33 +188,33 @@ def test_journal_entries_oldest_first_secret_redacted_tokens_whole(server):
     assert first["fault"] is None
     assert SAMPLE_SECRET not in str(entries)
     assert "wrong-secret" not in str(entries)
-    _, only_acquire, _ = server.admin("GET", f"/requests?operation={ACQUIRE}")
+    _, only_acquire, _ = cli_server.admin("GET", f"/requests?operation={ACQUIRE}")
     assert [e["request_id"] for e in only_acquire] == [13]
-    status, body, _ = server.admin("DELETE", "/requests")
+    status, body, _ = cli_server.admin("DELETE", "/requests")
     assert (status, body) == (200, {"cleared": 3})
-    assert server.admin("GET", "/requests")[1] == []
+    assert cli_server.admin("GET", "/requests")[1] == []
 
 
-def test_settings_change_until_reset(server):
-    status, body, _ = server.admin("POST", "/settings", {"error_style": "fault"})
+def test_settings_change_until_reset(cli_server):
+    status, body, _ = cli_server.admin("POST", "/settings", {"error_style": "fault"})
     assert (status, body["error_style"]) == (200, "fault")
-    assert revoke(server.url, secret="wrong").status == 500
-    server.admin("POST", "/reset")
-    assert server.admin("GET", "/settings")[1]["error_style"] == "inband"
-    status, body, _ = server.admin("POST", "/settings", {"error_style": "loud"})
+    assert revoke(cli_server.url, secret="wrong").status == 500
+    cli_server.admin("POST", "/reset")
+    assert cli_server.admin("GET", "/settings")[1]["error_style"] == "inband"
+    status, body, _ = cli_server.admin("POST", "/settings", {"error_style": "loud"})
     assert status == 400
     assert "error_style" in body["message"]
 
 
-def test_account_on_another_server_redirects(server):
-    status, account, _ = server.admin(
+def test_account_on_another_server_redirects(cli_server):
+    status, account, _ = cli_server.admin(
         "POST", "/accounts", {"code": "FAR", "home_url": "https://secure2.projectorpsa.com/"}
     )
     assert (status, account) == (201, {"code": "FAR", "home_url": "https://secure2.projectorpsa.com"})
-    _, token, _ = server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "account": "FAR"})
-    answer = revoke(server.url, token["token"])
+    _, token, _ = cli_server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "account": "FAR"})
+    answer = revoke(cli_server.url, token["token"])
     assert answer.field("RedirectUrl") == "https://secure2.projectorpsa.com"
-    assert server.admin("GET", "/refresh-tokens/" + token["token"])[1]["state"] == "active"
+    assert cli_server.admin("GET", "/refresh-tokens/" + token["token"])[1]["state"] == "active"
 
 
 @pytest.mark.parametrize(
@@ -229,8 +230,8 @@ def test_account_on_another_server_redirects(server):
         ("POST", "/clients", b'{"client_id": "not-a-guid"}', 400, "client_id must be a GUID"),
     ],
 )
-def test_errors_are_json_never_html(server, method, path, raw, status, message):
-    got, body, headers = server.admin(method, path, raw=raw)
+def test_errors_are_json_never_html(cli_server, method, path, raw, status, message):
+    got, body, headers = cli_server.admin(method, path, raw=raw)
     assert got == status
     assert set(body) == {"message"}
     assert message in body["message"]
@@ -238,9 +239,14 @@ def test_errors_are_json_never_html(server, method, path, raw, status, message):
         assert headers["allow"]
 
 
-def test_stderr_holds_no_call_lines_at_warning_level(server):
-    revoke(server.url)
-    assert REVOKE not in server.stderr
+def test_stderr_holds_no_call_lines_at_warning_level():
+    server = CliServer("--log-level", "warning")
+    try:
+        assert revoke(server.url).status_text == "Ok"
+        assert server.stop() == 0
+        assert REVOKE not in server.stderr
+    finally:
+        server.cleanup()
 
 
 # --- who may call: in-process, with werkzeug's test client and a chosen REMOTE_ADDR ------

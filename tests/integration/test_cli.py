@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from fakeprojector.cli import build_parser, main
-from tests.cliserver import ROOT, CliServer, http_json
-from tests.soapclient import SHR, acquire, envelope, post, revoke
+from tests.support.cliserver import CliServer, http_json
+from tests.support.paths import ROOT
+from tests.support.soapclient import SHR, acquire, envelope, post, revoke
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 ACQUIRE = "PwsAcquireOauth2Token"

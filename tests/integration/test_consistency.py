@@ -4,15 +4,16 @@ differs between twins, or between runs'). Each test failed before its fix."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
 from fakeprojector import FakeProjector, FixtureError, SettingsError
-from tests.cliserver import ROOT, CliServer
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
-from tests.webclient import post_form, request
+from tests.support.paths import ROOT
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
+from tests.support.webclient import post_form, request
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 
@@ -128,24 +129,20 @@ def test_the_help_page_escapes_the_host(fake_projector):
     assert "&quot;&gt;&lt;script&gt;" in page
 
 
-def test_contract_suite_passes_against_a_plain_serve():
+def test_contract_suite_passes_against_a_plain_serve(cli_server):
     """The suite run with --projector-url against `fakeprojector serve --port 0` with no
     options, as a user would point it, fails nothing (the default is strict, as WCF)."""
-    server = CliServer()
-    try:
-        env = {
-            "PROJECTOR_CLIENT_ID": SAMPLE_CLIENT,
-            "PROJECTOR_CLIENT_SECRET": SAMPLE_SECRET,
-            "PROJECTOR_REFRESH_TOKEN": SAMPLE_TOKEN,
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
-             "tests/contract", "--projector-url", server.url],
-            capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
-            env={**__import__("os").environ, **env},
-        )  # fmt: skip
-    finally:
-        server.cleanup()
+    env = {
+        "PROJECTOR_CLIENT_ID": SAMPLE_CLIENT,
+        "PROJECTOR_CLIENT_SECRET": SAMPLE_SECRET,
+        "PROJECTOR_REFRESH_TOKEN": SAMPLE_TOKEN,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
+         "tests/contract", "--projector-url", cli_server.url],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+        env={**os.environ, **env},
+    )  # fmt: skip
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-3000:]
     assert "failed" not in summary, summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fakeprojector import coverage
 from fakeprojector.contract import vendor_operations
 from fakeprojector.rules import OPERATIONS
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 
 def test_readme_coverage_is_written_from_the_registry():

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import http.client
 import time
-from collections.abc import Iterator
 
 import pytest
 from lxml import etree
 
-from tests.cliserver import CliServer
-from tests.soapclient import ACTION, COM, ENV, SAMPLE_TOKEN, SHR, XSI, acquire, envelope, post, revoke
+from tests.support.cliserver import CliServer
+from tests.support.soapclient import ACTION, COM, ENV, SAMPLE_TOKEN, SHR, XSI, acquire, envelope, post, revoke
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 ACQUIRE = "PwsAcquireOauth2Token"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[CliServer]:
-    srv = CliServer()
-    try:
-        yield srv
-    finally:
-        srv.cleanup()
-
-
-@pytest.fixture(autouse=True)
-def _reset(server: CliServer) -> None:
-    assert server.admin("POST", "/reset")[0] == 200
 
 
 def inject(server: CliServer, **spec: object) -> dict:
@@ -45,23 +30,23 @@ def token_state(server: CliServer, token: str = SAMPLE_TOKEN) -> str:
     return server.admin("GET", "/refresh-tokens/" + token)[1]["state"]
 
 
-def test_delay_then_the_call_proceeds(server):
-    inject(server, kind="delay", delay_ms=150, times=1)
+def test_delay_then_the_call_proceeds(cli_server):
+    inject(cli_server, kind="delay", delay_ms=150, times=1)
     started = time.monotonic()
-    answer = revoke(server.url)
+    answer = revoke(cli_server.url)
     assert time.monotonic() - started >= 0.15
     assert answer.status_text == "Ok"
-    assert token_state(server) == "revoked"
-    [entry] = journal(server)
+    assert token_state(cli_server) == "revoked"
+    [entry] = journal(cli_server)
     assert (entry["operation"], entry["status"], entry["fault"]) == (REVOKE, "Ok", "delay")
     assert entry["duration_ms"] >= 150
 
 
-def test_random_delay_is_at_least_the_minimum(server):
-    fault = inject(server, kind="delay", delay_ms=50, delay_max_ms=120, times=1)
+def test_random_delay_is_at_least_the_minimum(cli_server):
+    fault = inject(cli_server, kind="delay", delay_ms=50, delay_max_ms=120, times=1)
     assert (fault["delay_ms"], fault["delay_max_ms"]) == (50, 120)
     started = time.monotonic()
-    assert revoke(server.url).status == 200
+    assert revoke(cli_server.url).status == 200
     assert time.monotonic() - started >= 0.05
 
 
@@ -80,15 +65,15 @@ FRONT_END = {
 
 
 @pytest.mark.parametrize("status", sorted(FRONT_END))
-def test_http_status_answers_like_iis_and_http_sys(server, status):
+def test_http_status_answers_like_iis_and_http_sys(cli_server, status):
     """The issue: the 503 page was well-formed XHTML, so zeep raised ``Fault`` where the
     real front end's page makes it raise ``TransportError``."""
     reason, content_type, server_header, well_formed, _ = FRONT_END[status]
-    inject(server, kind="http_status", status=status, times=1)
-    conn = http.client.HTTPConnection(server.url.split("/")[2], timeout=10)
+    inject(cli_server, kind="http_status", status=status, times=1)
+    conn = http.client.HTTPConnection(cli_server.url.split("/")[2], timeout=10)
     conn.request(
         "POST",
-        "/" + server.url.split("/", 3)[3],
+        "/" + cli_server.url.split("/", 3)[3],
         envelope(REVOKE, []),
         {"Content-Type": "text/xml", "SOAPAction": ACTION + REVOKE},
     )
@@ -109,9 +94,9 @@ def test_http_status_answers_like_iis_and_http_sys(server, status):
     except etree.XMLSyntaxError:
         parsed = False
     assert parsed == well_formed
-    assert token_state(server) == "active"  # nothing happened
-    assert revoke(server.url).status == 200  # times=1: back to normal
-    first, second = journal(server)
+    assert token_state(cli_server) == "active"  # nothing happened
+    assert revoke(cli_server.url).status == 200  # times=1: back to normal
+    first, second = journal(cli_server)
     assert (first["operation"], first["status"], first["http_status"], first["fault"]) == (
         REVOKE,
         "http_status",
@@ -121,18 +106,18 @@ def test_http_status_answers_like_iis_and_http_sys(server, status):
     assert second["status"] == "Ok"
 
 
-def test_http_status_with_an_empty_body(server):
-    inject(server, kind="http_status", status=500, body="empty")
-    answer = revoke(server.url)
+def test_http_status_with_an_empty_body(cli_server):
+    inject(cli_server, kind="http_status", status=500, body="empty")
+    answer = revoke(cli_server.url)
     assert (answer.status, answer.body) == (500, b"")
 
 
-def test_http_status_with_a_body_of_your_own(server):
+def test_http_status_with_a_body_of_your_own(cli_server):
     fault = inject(
-        server, kind="http_status", status=429, body='{"busy": true}', content_type="application/json"
+        cli_server, kind="http_status", status=429, body='{"busy": true}', content_type="application/json"
     )
     assert (fault["body"], fault["content_type"]) == ('{"busy": true}', "application/json")
-    answer = revoke(server.url)
+    answer = revoke(cli_server.url)
     assert (answer.status, answer.body) == (429, b'{"busy": true}')
     assert answer.headers["content-type"] == "application/json"
 
@@ -149,9 +134,9 @@ def test_what_zeep_raises_for_each_front_end_page(fake_projector, status):
         client.service.PwsRevokeOauth2RefreshToken(serviceRequest={"Token": SAMPLE_TOKEN})
 
 
-def test_soap_fault_defaults_to_the_rate_limit(server):
-    inject(server, kind="soap_fault", operation=REVOKE, times=1)
-    answer = revoke(server.url, RequestId=77)
+def test_soap_fault_defaults_to_the_rate_limit(cli_server):
+    inject(cli_server, kind="soap_fault", operation=REVOKE, times=1)
+    answer = revoke(cli_server.url, RequestId=77)
     assert answer.status == 500
     assert answer.headers["content-type"] == "text/xml; charset=utf-8"
     code, text = answer.fault()
@@ -168,8 +153,8 @@ def test_soap_fault_defaults_to_the_rate_limit(server):
     }
     assert detail.findtext(f"{{{SHR}}}ResponseId") == "77"
     assert detail.findtext(f"{{{SHR}}}ServiceName") == REVOKE
-    assert token_state(server) == "active"
-    [entry] = journal(server)
+    assert token_state(cli_server) == "active"
+    [entry] = journal(cli_server)
     assert (entry["status"], entry["error_numbers"], entry["request_id"], entry["http_status"]) == (
         "soap_fault",
         [10016],
@@ -178,92 +163,94 @@ def test_soap_fault_defaults_to_the_rate_limit(server):
     )
 
 
-def test_soap_fault_with_its_own_number_code_and_text(server):
-    inject(server, kind="soap_fault", error_number=10099, error_code="ServiceBusy", error_text="Try later.")
-    _, text = revoke(server.url).fault()
+def test_soap_fault_with_its_own_number_code_and_text(cli_server):
+    inject(
+        cli_server, kind="soap_fault", error_number=10099, error_code="ServiceBusy", error_text="Try later."
+    )
+    _, text = revoke(cli_server.url).fault()
     assert text == "Try later."
-    body = revoke(server.url).body
+    body = revoke(cli_server.url).body
     assert b"<ErrorNumber>10099</ErrorNumber>" in body
     assert b"<AdditionalErrorText>Error 10099: ServiceBusy</AdditionalErrorText>" in body
 
 
-def test_drop_closes_the_connection_and_the_server_carries_on(server):
-    inject(server, kind="drop", times=1)
+def test_drop_closes_the_connection_and_the_server_carries_on(cli_server):
+    inject(cli_server, kind="drop", times=1)
     with pytest.raises((http.client.HTTPException, ConnectionError)):
-        revoke(server.url)
-    assert token_state(server) == "active"
-    assert revoke(server.url).status_text == "Ok"
-    dropped, served = journal(server)
+        revoke(cli_server.url)
+    assert token_state(cli_server) == "active"
+    assert revoke(cli_server.url).status_text == "Ok"
+    dropped, served = journal(cli_server)
     assert (dropped["operation"], dropped["status"], dropped["http_status"]) == (REVOKE, "drop", 0)
     assert served["status"] == "Ok"
 
 
-def test_redirect_answers_ok_with_redirect_url_and_changes_nothing(server):
-    inject(server, kind="redirect", redirect_url="https://secure2.projectorpsa.com", times=1)
-    answer = revoke(server.url, RequestId=5)
+def test_redirect_answers_ok_with_redirect_url_and_changes_nothing(cli_server):
+    inject(cli_server, kind="redirect", redirect_url="https://secure2.projectorpsa.com", times=1)
+    answer = revoke(cli_server.url, RequestId=5)
     assert answer.status == 200
     assert answer.status_text == "Ok"
     assert answer.field("RedirectUrl") == "https://secure2.projectorpsa.com"
     assert answer.field("ResponseId") == "5"
     assert answer.messages() == []
-    assert token_state(server) == "active"
-    assert revoke(server.url).field("RedirectUrl") is None
+    assert token_state(cli_server) == "active"
+    assert revoke(cli_server.url).field("RedirectUrl") is None
 
 
-def test_redirect_of_acquire_has_the_failure_shaped_fields(server):
-    inject(server, kind="redirect", operation=ACQUIRE)
-    answer = acquire(server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN)
+def test_redirect_of_acquire_has_the_failure_shaped_fields(cli_server):
+    inject(cli_server, kind="redirect", operation=ACQUIRE)
+    answer = acquire(cli_server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN)
     assert (answer.status_text, answer.field("RedirectUrl")) == ("Ok", "https://secure2.projectorpsa.com")
     assert answer.field("AccessToken") is None
     assert answer.field("ExpiresInSeconds") == "0"
 
 
-def test_operation_filter_and_body_dispatch_without_soapaction(server):
-    inject(server, kind="http_status", status=503, operation=ACQUIRE)
-    assert revoke(server.url).status == 200
-    assert acquire(server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN).status == 503
+def test_operation_filter_and_body_dispatch_without_soapaction(cli_server):
+    inject(cli_server, kind="http_status", status=503, operation=ACQUIRE)
+    assert revoke(cli_server.url).status == 200
+    assert acquire(cli_server.url, GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN).status == 503
     body = envelope(
         ACQUIRE, [("ClientIdentifier", "x"), ("ClientSecret", "y"), ("GrantType", "refresh_token")]
     )
-    assert post(server.url, body).status == 500  # no SOAPAction: WCF's ActionNotSupported, no fault
-    server.admin("POST", "/settings", {"lenient_soap_action": True})
-    assert post(server.url, body).status == 503  # lenient: the body element names the operation
-    assert [e["operation"] for e in journal(server)] == [REVOKE, ACQUIRE, None, ACQUIRE]
+    assert post(cli_server.url, body).status == 500  # no SOAPAction: WCF's ActionNotSupported, no fault
+    cli_server.admin("POST", "/settings", {"lenient_soap_action": True})
+    assert post(cli_server.url, body).status == 503  # lenient: the body element names the operation
+    assert [e["operation"] for e in journal(cli_server)] == [REVOKE, ACQUIRE, None, ACQUIRE]
 
 
-def test_times_counts_down_then_the_fault_is_gone(server):
-    fault = inject(server, kind="http_status", status=503, times=2)
+def test_times_counts_down_then_the_fault_is_gone(cli_server):
+    fault = inject(cli_server, kind="http_status", status=503, times=2)
     assert fault["times"] == 2
-    assert revoke(server.url).status == 503
-    _, listed, _ = server.admin("GET", "/faults")
+    assert revoke(cli_server.url).status == 503
+    _, listed, _ = cli_server.admin("GET", "/faults")
     assert [(f["id"], f["times"], f["applied"]) for f in listed] == [(fault["id"], 1, 1)]
-    assert revoke(server.url).status == 503
-    assert server.admin("GET", "/faults")[1] == []
-    assert revoke(server.url).status == 200
+    assert revoke(cli_server.url).status == 503
+    assert cli_server.admin("GET", "/faults")[1] == []
+    assert revoke(cli_server.url).status == 200
 
 
-def test_without_times_until_cleared(server):
-    inject(server, kind="http_status", status=503)
-    assert [revoke(server.url).status for _ in range(3)] == [503, 503, 503]
-    status, body, _ = server.admin("DELETE", "/faults")
+def test_without_times_until_cleared(cli_server):
+    inject(cli_server, kind="http_status", status=503)
+    assert [revoke(cli_server.url).status for _ in range(3)] == [503, 503, 503]
+    status, body, _ = cli_server.admin("DELETE", "/faults")
     assert (status, body) == (200, {"cleared": 1})
-    assert revoke(server.url).status == 200
+    assert revoke(cli_server.url).status == 200
 
 
-def test_the_most_recent_matching_fault_applies(server):
-    inject(server, kind="http_status", status=503)
-    inject(server, kind="soap_fault", operation=REVOKE, times=1)
-    assert [revoke(server.url).status for _ in range(2)] == [500, 503]
-    assert [e["status"] for e in journal(server)] == ["soap_fault", "http_status"]
+def test_the_most_recent_matching_fault_applies(cli_server):
+    inject(cli_server, kind="http_status", status=503)
+    inject(cli_server, kind="soap_fault", operation=REVOKE, times=1)
+    assert [revoke(cli_server.url).status for _ in range(2)] == [500, 503]
+    assert [e["status"] for e in journal(cli_server)] == ["soap_fault", "http_status"]
 
 
-def test_one_fault_by_id(server):
-    fault = inject(server, kind="drop")
-    assert server.admin("GET", f"/faults/{fault['id']}")[1] == fault
-    assert server.admin("DELETE", f"/faults/{fault['id']}")[0] == 200
-    status, body, _ = server.admin("GET", f"/faults/{fault['id']}")
+def test_one_fault_by_id(cli_server):
+    fault = inject(cli_server, kind="drop")
+    assert cli_server.admin("GET", f"/faults/{fault['id']}")[1] == fault
+    assert cli_server.admin("DELETE", f"/faults/{fault['id']}")[0] == 200
+    status, body, _ = cli_server.admin("GET", f"/faults/{fault['id']}")
     assert (status, body) == (404, {"message": f"no active fault {fault['id']}"})
-    assert server.admin("DELETE", f"/faults/{fault['id']}")[0] == 404
+    assert cli_server.admin("DELETE", f"/faults/{fault['id']}")[0] == 404
 
 
 @pytest.mark.parametrize(
@@ -288,25 +275,27 @@ def test_one_fault_by_id(server):
         ({"kind": "soap_fault", "error_number": 1}, "error_number 1 is not in the catalogue"),
     ],
 )
-def test_invalid_faults_are_400_json(server, spec, message):
-    status, body, _ = server.admin("POST", "/faults", spec)
+def test_invalid_faults_are_400_json(cli_server, spec, message):
+    status, body, _ = cli_server.admin("POST", "/faults", spec)
     assert status == 400
     assert message in body["message"]
-    assert server.admin("GET", "/faults")[1] == []
+    assert cli_server.admin("GET", "/faults")[1] == []
 
 
-def test_faulted_entries_redact_the_secret(server):
-    inject(server, kind="http_status", status=503, times=1)
-    revoke(server.url)
-    [entry] = journal(server)
+def test_faulted_entries_redact_the_secret(cli_server):
+    inject(cli_server, kind="http_status", status=503, times=1)
+    revoke(cli_server.url)
+    [entry] = journal(cli_server)
     assert entry["fields"]["ClientSecret"] == "***"
     assert entry["fields"]["Token"] == SAMPLE_TOKEN
 
 
-def test_log_line_names_the_fault(server):
-    inject(server, kind="http_status", status=503, times=1)
-    revoke(server.url, RequestId=4242)
-    lines = [line for line in server.stderr.splitlines() if REVOKE in line and "fault=http_status" in line]
+def test_log_line_names_the_fault(cli_server):
+    inject(cli_server, kind="http_status", status=503, times=1)
+    revoke(cli_server.url, RequestId=4242)
+    lines = [
+        line for line in cli_server.stderr.splitlines() if REVOKE in line and "fault=http_status" in line
+    ]
     assert lines
     assert "http=503" in lines[-1]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import zeep
 
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
 
 pytestmark = pytest.mark.generators
 

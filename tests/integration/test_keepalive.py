@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from fakeprojector import FakeProjector
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, envelope
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, envelope
 
 PATH = "/OpsProjectorWcfSvc/PwsProjectorServices.svc"
 ACTION = "http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/PwsRevokeOauth2RefreshToken"

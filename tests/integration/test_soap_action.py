@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.soapclient import ACTION, SAMPLE_TOKEN, envelope, post, revoke
+from tests.support.soapclient import ACTION, SAMPLE_TOKEN, envelope, post, revoke
 
 OP = "PwsRevokeOauth2RefreshToken"
 

@@ -18,7 +18,7 @@ import pytest
 
 from fakeprojector import FakeProjector
 from fakeprojector.cli import main
-from tests.cliserver import ROOT
+from tests.support.paths import ROOT
 
 BAD_FLAGS = [
     (["--port", "99999"], "--port: must be a whole number from 0 to 65535, not int 99999"),

@@ -6,7 +6,7 @@ import pytest
 import zeep
 from lxml import etree
 
-from tests.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
 
 CB = "https://localhost/callback"
 

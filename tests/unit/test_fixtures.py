@@ -3,20 +3,52 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
-from tests.conftest import CONTRACT_FIXTURES, ROOT
+from tests.support.paths import CONTRACT_FIXTURES, ROOT, SEED
 
 CID = "24748faf-e239-d132-167a-6e4d3e1bd0fb"
+SEED_PAGE = SEED / "PwsRevokeOauth2RefreshToken.txt"
 
 
-def test_default_fixtures_hold_the_vendor_sample():
+def test_the_checkouts_default_fixtures_are_the_packaged_file():
+    """``fixtures/default.json`` is a link to the packaged file, not a copy that could drift,
+    and it is the file a fake without fixtures loads."""
+    link = ROOT / "fixtures" / "default.json"
+    assert link.is_symlink(), f"{link} must be a symlink to {DEFAULT_FIXTURES}"
+    assert link.resolve() == DEFAULT_FIXTURES.resolve()
+    assert load_fixtures(None).sources == (str(DEFAULT_FIXTURES),)
+
+
+def _vendor_sample() -> dict[str, str]:
+    """The values of the sample request on the vendor's page (the seed), read in place."""
+    if not SEED_PAGE.is_file():
+        pytest.skip(f"the vendor's page is not beside this checkout ({SEED_PAGE}): nothing to compare with")
+    text = SEED_PAGE.read_text(encoding="utf-8")
+    found = {
+        name: re.findall(rf"<req:{name}>([^<]+)</req:{name}>", text)
+        for name in ("ClientIdentifier", "ClientSecret", "Token")
+    }
+    assert all(len(values) == 1 for values in found.values()), found  # one sample request on the page
+    return {name: values[0] for name, values in found.items()}
+
+
+def test_the_default_fixtures_hold_exactly_the_vendors_sample():
+    """The vendor's sample request works against a fake on its default fixtures as is: they
+    hold its client, secret and refresh token, and no other client or token."""
+    sample = _vendor_sample()
     f = load_fixtures(None)
-    assert [c.client_id for c in f.clients] == [CID]
-    assert f.refresh_tokens[0].token == "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"
-    assert (ROOT / "fixtures" / "default.json").read_bytes() == DEFAULT_FIXTURES.read_bytes()
+    assert [(c.client_id, c.client_secret) for c in f.clients] == [
+        (sample["ClientIdentifier"], sample["ClientSecret"])
+    ]
+    assert [(t.token, t.client_id, t.revoked, t.lifetime_ns) for t in f.refresh_tokens] == [
+        (sample["Token"], sample["ClientIdentifier"], False, None)
+    ]
+    assert f.access_tokens == ()
+    assert f.authorization_codes == ()
 
 
 def test_contract_fixtures_load():

@@ -15,7 +15,7 @@ from fakeprojector.rules import OPERATIONS, CallContext, Operation
 from fakeprojector.soap.endpoint import SoapEndpoint
 from fakeprojector.soap.mapping import Udc
 from fakeprojector.store import Store
-from tests.soapclient import envelope
+from tests.support.soapclient import envelope
 
 NAME = "PwsEchoTest"
 

@@ -29,6 +29,20 @@ def test_revoke_success_and_state(store):
     assert store.refresh_token_state(TOKEN) == "revoked"
 
 
+def test_revoking_an_unknown_or_another_clients_token_changes_nothing(store):
+    """RFC 7009: success either way, and the store is as it was (no record for the unknown
+    token, the other client's token still active)."""
+    other = store.add_client(client_secret="other")
+    theirs = store.add_refresh_token(other.client_id).token
+    before = store.counts()
+    unknown = "UnknownTokenOfTheRightForm_0123456789"
+    assert rules.revoke(store, _revoke(token=unknown)) == rules.RevokeOutcome()
+    assert rules.revoke(store, _revoke(token=theirs)) == rules.RevokeOutcome()
+    assert store.refresh_token_state(unknown) is None
+    assert store.refresh_token_state(theirs) == "active"
+    assert store.counts() == before
+
+
 def test_shape_errors_list_every_name(store):
     with pytest.raises(errors.OAuthError) as info:
         rules.revoke(

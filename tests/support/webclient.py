@@ -1,7 +1,7 @@
 """A tiny HTTP client for the browser half's tests: forms in, JSON or HTML out, redirects not
 followed, cookies kept like a browser's (one jar per :class:`Browserish`).
 
-Like ``tests/soapclient.py`` it uses none of fakeprojector's code.
+Like ``tests/support/soapclient.py`` it uses none of fakeprojector's code.
 """
 
 from __future__ import annotations

@@ -1,0 +1,11 @@
+"""Where things are in the checkout (and beside it), for every part of the suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT_FIXTURES = ROOT / "fixtures" / "contract.json"
+ENVELOPES = ROOT / "fixtures" / "envelopes"
+#: The vendor's pages the project was seeded from, beside the checkout (absent in a bare clone).
+SEED = ROOT.parent / "shared" / "seed"
