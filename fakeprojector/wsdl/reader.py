@@ -18,20 +18,15 @@ A repeat counts once, the first time [choice: as the OAuth operations].
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from lxml import etree
 
 from fakeprojector import errors, xmltext
-from fakeprojector.contract import parse_guid
 from fakeprojector.wsdl.contract import Contract
 from fakeprojector.wsdl.model import ComplexType, Member, Operation, SimpleType
+from fakeprojector.wsdl.values import PARSERS, WS, BadValue, parse_string
 
 WRONG_NAMESPACE: Final = "wrong namespace"
 OUT_OF_ORDER: Final = "out of order"
@@ -79,120 +74,6 @@ class Request:
     def session_ticket(self) -> str | None:
         value = (self.values or {}).get("SessionTicket")
         return value if isinstance(value, str) else None
-
-
-# --- simple values ------------------------------------------------------------------------
-_WS = " \t\r\n"
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|-?INF|NaN")
-_DATETIME = re.compile(
-    r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
-)
-_DURATION = re.compile(
-    r"-?P(?=.)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?(?:T(?=.)(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]*)?S)?)?"
-)
-_INT_RANGES: Final[dict[str, tuple[int, int]]] = {
-    "int": (-(2**31), 2**31 - 1),
-    "long": (-(2**63), 2**63 - 1),
-    "short": (-(2**15), 2**15 - 1),
-    "byte": (-128, 127),
-    "unsignedByte": (0, 255),
-    "unsignedShort": (0, 2**16 - 1),
-    "unsignedInt": (0, 2**32 - 1),
-    "unsignedLong": (0, 2**64 - 1),
-    "char": (0, 2**16 - 1),
-}
-_DECIMAL_MAX = Decimal(2**96 - 1)
-
-
-class _Bad(Exception):
-    """The text is not a value of the type: the caller words WCF's error."""
-
-
-def _integer(kind: str) -> Callable[[str], Any]:
-    low, high = _INT_RANGES[kind]
-
-    def parse(text: str) -> int:
-        text = text.strip(_WS)
-        if not _INTEGER.fullmatch(text):  # ASCII digits only: int() also takes "1_000" and others
-            raise _Bad
-        value = int(text)
-        if not low <= value <= high:
-            raise _Bad
-        return value
-
-    return parse
-
-
-def _boolean(text: str) -> bool:
-    text = text.strip(_WS)
-    if text in ("true", "1"):
-        return True
-    if text in ("false", "0"):
-        return False
-    raise _Bad
-
-
-def _decimal(text: str) -> Decimal:
-    text = text.strip(_WS)
-    if not _DECIMAL.fullmatch(text):
-        raise _Bad
-    try:
-        value = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise _Bad from None
-    if abs(value) > _DECIMAL_MAX:
-        raise _Bad
-    return value
-
-
-def _double(text: str) -> float:
-    text = text.strip(_WS)
-    if not _DOUBLE.fullmatch(text):
-        raise _Bad
-    return float(text.replace("INF", "inf"))
-
-
-def _matching(pattern: re.Pattern[str]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        text = text.strip(_WS)
-        if not pattern.fullmatch(text):
-            raise _Bad
-        return text
-
-    return parse
-
-
-def _guid(text: str) -> str:
-    value = parse_guid(text)
-    if value is None:
-        raise _Bad
-    return value
-
-
-def _base64(text: str) -> bytes:
-    try:
-        return base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise _Bad from None
-
-
-def _string(text: str) -> str:
-    return text
-
-
-PARSERS: Final[dict[str, Callable[[str], Any]]] = {
-    **{kind: _integer(kind) for kind in _INT_RANGES},
-    "boolean": _boolean,
-    "decimal": _decimal,
-    "double": _double,
-    "float": _double,
-    "dateTime": _matching(_DATETIME),
-    "duration": _matching(_DURATION),
-    "guid": _guid,
-    "base64Binary": _base64,
-}
 
 
 # --- the walk ----------------------------------------------------------------------------
@@ -256,17 +137,17 @@ class _Reader:
             raise self.fail(errors.READ_CHILD_ELEMENTS, name=member.name, clr_type=typ.clr_name)
         text = el.text or ""
         if typ.enumeration:
-            value = text.strip(_WS)
+            value = text.strip(WS)
             if value not in typ.enumeration:
                 inner = errors.READ_BAD_ENUM.format(text=text[:64], type_name=typ.name[1])
                 raise self.fail(errors.READ_INNER, inner=inner)
             return value
-        parse = PARSERS.get(typ.kind, _string)
+        parse = PARSERS.get(typ.kind, parse_string)
         try:
             return parse(text)
-        except _Bad:
+        except BadValue:
             raise self.fail(
-                errors.READ_BAD_VALUE, text=text.strip(_WS)[:64], name=member.name, clr_type=typ.clr_name
+                errors.READ_BAD_VALUE, text=text.strip(WS)[:64], name=member.name, clr_type=typ.clr_name
             ) from None
 
     def array(self, el: etree._Element, item: Member, path: str) -> list[Any]:

@@ -22,16 +22,14 @@ a value actually nests.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any, Final
 
 from fakeprojector import xmltext
 from fakeprojector.contract import NS_SOAP_ENV, NS_XSI
 from fakeprojector.wsdl.contract import Contract
 from fakeprojector.wsdl.model import ComplexType, ContractError, Member, Operation, SimpleType
+from fakeprojector.wsdl.values import default_text, text
 
 Writer = Callable[[list[str], Any], None]
 
@@ -45,80 +43,6 @@ class _Missing:
 
 #: A member not given: written in its minimal form.
 MISSING: Final = _Missing()
-
-#: The minimal text of a non-nillable simple value, by value kind [wcf: default(T)].
-DEFAULT_TEXT: Final[dict[str, str]] = {
-    "boolean": "false",
-    "dateTime": "0001-01-01T00:00:00",
-    "date": "0001-01-01",
-    "time": "00:00:00",
-    "duration": "PT0S",
-    "guid": "00000000-0000-0000-0000-000000000000",
-    "decimal": "0",
-    "double": "0",
-    "float": "0",
-    "int": "0",
-    "long": "0",
-    "short": "0",
-    "byte": "0",
-    "unsignedByte": "0",
-    "unsignedShort": "0",
-    "unsignedInt": "0",
-    "unsignedLong": "0",
-    "integer": "0",
-    "char": "0",
-}
-
-
-def default_text(simple: SimpleType) -> str:
-    """``default(T)`` as WCF writes it: 0, false, ``0001-01-01T00:00:00``, the first enum value..."""
-    if simple.enumeration:
-        return simple.enumeration[0]
-    return DEFAULT_TEXT.get(simple.kind, "")
-
-
-def double_text(value: float) -> str:
-    """A double as .NET's round-trip format: ``1``, ``0.5``, ``1E+20``, ``INF``, ``NaN``."""
-    if value != value:
-        return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "INF" if value > 0 else "-INF"
-    text = repr(value)
-    if text.endswith(".0"):
-        text = text[:-2]
-    if "e" in text:
-        mantissa, _, exponent = text.partition("e")
-        sign = "-" if exponent.startswith("-") else "+"
-        text = f"{mantissa.removesuffix('.0')}E{sign}{exponent.lstrip('+-').rjust(2, '0')}"
-    return text
-
-
-def text(value: Any) -> str:
-    """A simple value's text as WCF writes it, by Python type.
-
-    ``bool`` -> ``true``/``false``; ``Decimal`` without exponent; ``float`` as
-    :func:`double_text`; ``bytes`` as base64; ``datetime`` in ISO form (``Z`` for UTC);
-    ``str`` as given (a ``dateTime``, ``base64Binary`` or enumeration given as text is
-    written as is). Escaped for element content.
-    """
-    if isinstance(value, str):
-        return xmltext.escape(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, float):
-        return double_text(value)
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
-            return value.replace(tzinfo=None).isoformat() + "Z"
-        return value.isoformat()
-    return xmltext.escape(str(value))
-
 
 # --- plans --------------------------------------------------------------------------------
 Scope = tuple[str | None, tuple[tuple[str, str], ...]]
