@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from fakeprojector.wsdl import ComplexType, ContractError, SimpleType, load_contract
 from fakeprojector.wsdl.model import NS_XS
 from tests.wsdl.conftest import FIXTURE_WSDL
@@ -31,7 +32,9 @@ def _relative_variant(tmp_path: Path) -> Path:
     """The bundle with every ``?xsd=xsdN`` import rewritten to a relative file name."""
     wsdl = _copy_bundle(tmp_path)
     for f in tmp_path.iterdir():
-        f.write_text(XSD_ADDRESS.sub(r'schemaLocation="Fixture.\1.xsd"', f.read_text(encoding="utf-8")), "utf-8")
+        f.write_text(
+            XSD_ADDRESS.sub(r'schemaLocation="Fixture.\1.xsd"', f.read_text(encoding="utf-8")), "utf-8"
+        )
     return wsdl
 
 
@@ -46,7 +49,12 @@ def _inline_variant(tmp_path: Path) -> Path:
         text = xsd.read_text("utf-8").split("?>", 1)[1]
         schemas.append(re.sub(r' schemaLocation="[^"]*"', "", text))
     wsdl = FIXTURE_WSDL.read_text("utf-8")
-    wsdl = re.sub(r"<wsdl:types>.*</wsdl:types>", lambda _: f"<wsdl:types>{''.join(schemas)}</wsdl:types>", wsdl, flags=re.S)
+    wsdl = re.sub(
+        r"<wsdl:types>.*</wsdl:types>",
+        lambda _: f"<wsdl:types>{''.join(schemas)}</wsdl:types>",
+        wsdl,
+        flags=re.S,
+    )
     target = tmp_path / "Inline.wsdl"
     target.write_text(wsdl, "utf-8")
     return target
@@ -62,7 +70,8 @@ def _shape(contract):  # type: ignore[no-untyped-def]
 def _strip_sources(shape):  # type: ignore[no-untyped-def]
     ops, types = shape
     return ops, {
-        k: (v.members, v.bases) if isinstance(v, ComplexType) else (v.kind, v.enumeration) for k, v in types.items()
+        k: (v.members, v.bases) if isinstance(v, ComplexType) else (v.kind, v.enumeration)
+        for k, v in types.items()
     }
 
 
@@ -78,14 +87,19 @@ def test_fixture_bundle_operations(fixture_contract):
     save = fixture_contract.operation("PwsSaveWidgets")
     assert save.action == f"{SVC}IPwsProjectorServices/PwsSaveWidgets"
     assert save.output_action == f"{SVC}IPwsProjectorServices/PwsSaveWidgetsResponse"
-    assert save.input == (SVC, "PwsSaveWidgets") and save.output == (SVC, "PwsSaveWidgetsResponse")
-    assert (save.parameter.name, save.parameter.namespace, save.parameter.type) == ("rq", SVC, (WIDGETS, "PwsSaveWidgetsRq"))
+    assert save.input == (SVC, "PwsSaveWidgets")
+    assert save.output == (SVC, "PwsSaveWidgetsResponse")
+    assert (save.parameter.name, save.parameter.namespace, save.parameter.type) == (
+        "rq",
+        SVC,
+        (WIDGETS, "PwsSaveWidgetsRq"),
+    )
     assert (save.result.name, save.result.type) == ("PwsSaveWidgetsResult", (WIDGETS, "PwsSaveWidgetsRs"))
     assert [(f.name, f.element) for f in save.faults] == [("PwsFaultFault", (COMMON, "PwsFault"))]
     assert save.faults[0].action == f"{SVC}IPwsProjectorServices/PwsSaveWidgetsPwsFaultFault"
     assert fixture_contract.operation_for_action(f'"{SVC}IPwsProjectorServices/PwsPing"').name == "PwsPing"
     assert fixture_contract.operation_for_action("urn:nothing") is None
-    with pytest.raises(KeyError, match="Fixture.wsdl has no operation 'PwsNope'"):
+    with pytest.raises(KeyError, match=r"Fixture.wsdl has no operation 'PwsNope'"):
         fixture_contract.operation("PwsNope")
 
 
@@ -110,18 +124,25 @@ def test_members_are_flattened_base_first_each_in_its_schema_namespace(fixture_c
     ]
     assert rq.bases == ((REQ, "PwsRequest"), (COMMON, "PwsBase"))
     effective = rq.members[2]
-    assert effective.required and not effective.nillable and effective.type == (NS_XS, "dateTime")
+    assert effective.required
+    assert not effective.nillable
+    assert effective.type == (NS_XS, "dateTime")
     detail = fixture_contract.complex_type((WIDGETS, "PwsWidgetDetail"))
     assert detail.bases == ((WIDGETS, "PwsWidget"), (COMMON, "PwsBase"))
-    assert detail.members[-1].name == "Notes" and detail.members[0].name == "WidgetCode"
+    assert detail.members[-1].name == "Notes"
+    assert detail.members[0].name == "WidgetCode"
 
 
 def test_arrays_and_simple_types(fixture_contract):
     parts = fixture_contract.complex_type((WIDGETS, "ArrayOfPwsWidgetPart"))
-    assert parts.array_item is not None and parts.array_item.name == "PwsWidgetPart"
+    assert parts.array_item is not None
+    assert parts.array_item.name == "PwsWidgetPart"
     assert fixture_contract.complex_type((WIDGETS, "PwsWidgetPart")).array_item is None
-    strings = fixture_contract.complex_type(("http://schemas.microsoft.com/2003/10/Serialization/Arrays", "ArrayOfstring"))
-    assert strings.array_item is not None and strings.array_item.type == (NS_XS, "string")
+    strings = fixture_contract.complex_type(
+        ("http://schemas.microsoft.com/2003/10/Serialization/Arrays", "ArrayOfstring")
+    )
+    assert strings.array_item is not None
+    assert strings.array_item.type == (NS_XS, "string")
     color = fixture_contract.simple_type((WIDGETS, "WidgetColor"))
     assert (color.kind, color.enumeration) == ("string", ("Red", "Green", "Blue"))
     ser = "http://schemas.microsoft.com/2003/10/Serialization/"
@@ -144,7 +165,8 @@ def test_documents_are_kept_for_serving_in_import_order(fixture_contract):
         "Fixture.xsd6.xsd",
         "Fixture.xsd7.xsd",
     ]
-    assert docs[0].namespace == SVC and docs[0].location == "http://localhost/Fixture.svc?xsd=xsd0"
+    assert docs[0].namespace == SVC
+    assert docs[0].location == "http://localhost/Fixture.svc?xsd=xsd0"
     assert all(d.root.tag == f"{{{NS_XS}}}schema" for d in docs)
     assert fixture_contract.wsdl.tag == "{http://schemas.xmlsoap.org/wsdl/}definitions"
     assert fixture_contract.requires_https
@@ -279,7 +301,10 @@ def test_a_namespace_without_a_schema_names_the_folder(tmp_path):
 def test_a_relative_location_that_is_missing_is_named(tmp_path):
     wsdl = _relative_variant(tmp_path)
     (tmp_path / "Fixture.xsd6.xsd").unlink()
-    with pytest.raises(ContractError, match=r"Fixture.wsdl: xs:import of namespace .*Arrays: schemaLocation 'Fixture.xsd6.xsd' not found"):
+    with pytest.raises(
+        ContractError,
+        match=r"Fixture.wsdl: xs:import of namespace .*Arrays: schemaLocation 'Fixture.xsd6.xsd' not found",
+    ):
         load_contract(wsdl)
 
 
@@ -292,7 +317,7 @@ def test_a_dtd_is_refused_and_entities_are_not_expanded(tmp_path):
         f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "{secret.as_uri()}">]>',
     )
     wsdl.write_text(text, "utf-8")
-    with pytest.raises(ContractError, match="Fixture.wsdl: a DTD is not allowed"):
+    with pytest.raises(ContractError, match=r"Fixture.wsdl: a DTD is not allowed"):
         load_contract(wsdl)
 
 
@@ -301,5 +326,5 @@ def test_not_a_wsdl(tmp_path):
     path.write_text("<a/>", "utf-8")
     with pytest.raises(ContractError, match=r"x.wsdl: not a WSDL 1.1 document \(root element 'a'\)"):
         load_contract(path)
-    with pytest.raises(ContractError, match="nope.wsdl: cannot be read"):
+    with pytest.raises(ContractError, match=r"nope.wsdl: cannot be read"):
         load_contract(tmp_path / "nope.wsdl")

@@ -46,7 +46,8 @@ def test_values_are_typed_and_nested(fixture_contract):
         "<w:EffectiveDate>2024-02-01T00:00:00</w:EffectiveDate>"
         f"<w:Widgets>{WIDGET}<w:PwsWidget i:nil='true'/></w:Widgets></rq>",
     )
-    assert request.request_id == 41 and request.session_ticket == "T=="
+    assert request.request_id == 41
+    assert request.session_ticket == "T=="
     widget = request.values["Widgets"][0]
     assert request.values["Widgets"][1] is None
     assert widget == {
@@ -106,7 +107,9 @@ PREFIX = f"There was an error while trying to deserialize parameter {SVC}:"
 
 def test_missing_required_member_at_the_end(fixture_contract):
     with pytest.raises(ReadError) as info:
-        _read(fixture_contract, "PwsGetWidget", "<serviceRequest><r:RequestId>1</r:RequestId></serviceRequest>")
+        _read(
+            fixture_contract, "PwsGetWidget", "<serviceRequest><r:RequestId>1</r:RequestId></serviceRequest>"
+        )
     assert info.value.detail == (
         f"{PREFIX}serviceRequest. The InnerException message was ''EndElement' 'serviceRequest' from namespace "
         f"'{SVC}' is not expected. Expecting element 'SessionTicket | WidgetCode'.'.  "
@@ -128,7 +131,9 @@ def test_missing_required_member_before_a_later_one(fixture_contract):
 
 
 def test_missing_required_member_in_an_array_item(fixture_contract):
-    with pytest.raises(ReadError, match="''EndElement' 'PwsWidgetPart' from namespace .* Expecting element 'PartNumber'"):
+    with pytest.raises(
+        ReadError, match=r"''EndElement' 'PwsWidgetPart' from namespace .* Expecting element 'PartNumber'"
+    ):
         _read(
             fixture_contract,
             "PwsSaveWidgets",
@@ -189,7 +194,9 @@ def test_unparsable_values_by_type(fixture_contract, member, text, clr):
 
 
 def test_bad_enumeration_value(fixture_contract):
-    with pytest.raises(ReadError, match="Invalid enum value 'Purple' cannot be deserialized into type 'WidgetColor'"):
+    with pytest.raises(
+        ReadError, match="Invalid enum value 'Purple' cannot be deserialized into type 'WidgetColor'"
+    ):
         _read(
             fixture_contract,
             "PwsSaveWidgets",

@@ -51,7 +51,10 @@ def test_required_request_members(vendor_contract):
     (``dateTime``, ``short``, ``double``, ``unsignedByte`` or an enumeration) a stub or a
     reader must get right (all ``dateTime`` in this snapshot, 14 of them directly in a request)."""
     ops = vendor_contract.operations.values()
-    assert sum(any(m.required for m in vendor_contract.complex_type(op.parameter.type).members) for op in ops) == 56
+    assert (
+        sum(any(m.required for m in vendor_contract.complex_type(op.parameter.type).members) for op in ops)
+        == 56
+    )
     hard = 0
     for typ in vendor_contract.types.values():
         if not isinstance(typ, ComplexType):
@@ -59,7 +62,9 @@ def test_required_request_members(vendor_contract):
         inherited = len(vendor_contract.complex_type(typ.bases[0]).members) if typ.bases else 0
         for m in typ.members[inherited:]:
             t = vendor_contract.types[m.type]
-            value = isinstance(t, SimpleType) and (t.kind in {"dateTime", "short", "double", "unsignedByte"} or bool(t.enumeration))
+            value = isinstance(t, SimpleType) and (
+                t.kind in {"dateTime", "short", "double", "unsignedByte"} or bool(t.enumeration)
+            )
             hard += bool(m.required and not m.nillable and value)
     assert hard == 20
 
@@ -68,7 +73,9 @@ def test_deep_chains_and_recursive_types(vendor_contract):
     detail = vendor_contract.complex_type((COMMON, "PwsProjectDetail"))
     assert len(detail.bases) == 4
     for name in ("PwsValue", "PwsClientDescriptor", "PwsSearchResultItem", "PwsFlexSearchResult"):
-        found = [t for t in vendor_contract.types.values() if isinstance(t, ComplexType) and t.name[1] == name]
+        found = [
+            t for t in vendor_contract.types.values() if isinstance(t, ComplexType) and t.name[1] == name
+        ]
         assert found, name
 
 
@@ -86,7 +93,9 @@ def _timed_load() -> float:
 def test_every_minimal_answer_validates_against_the_vendor_xsds(vendor_contract):
     failures = {}
     for op in vendor_contract.operations.values():
-        errors = schema_errors(vendor_contract, render_answer(vendor_contract, op, request_id=9, timestamp=TIMESTAMP))
+        errors = schema_errors(
+            vendor_contract, render_answer(vendor_contract, op, request_id=9, timestamp=TIMESTAMP)
+        )
         if errors:
             failures[op.name] = errors[:3]
     assert failures == {}
@@ -105,7 +114,12 @@ def test_every_session_failure_answer_validates_too(vendor_contract):
     failures = {}
     for op in vendor_contract.operations.values():
         data = render_answer(
-            vendor_contract, op, request_id=None, timestamp=TIMESTAMP, status="FailSessionInvalid", messages=[message]
+            vendor_contract,
+            op,
+            request_id=None,
+            timestamp=TIMESTAMP,
+            status="FailSessionInvalid",
+            messages=[message],
         )
         assert b"<b:ErrorNumber>10004</b:ErrorNumber>" in data
         errors = schema_errors(vendor_contract, data)
@@ -114,6 +128,8 @@ def test_every_session_failure_answer_validates_too(vendor_contract):
     assert failures == {}
 
 
-@pytest.mark.parametrize("kind", ["dateTime", "short", "double", "unsignedByte", "boolean", "long", "decimal"])
+@pytest.mark.parametrize(
+    "kind", ["dateTime", "short", "double", "unsignedByte", "boolean", "long", "decimal"]
+)
 def test_builtin_kinds_present(vendor_contract, kind):
     assert (NS_XS, kind) in vendor_contract.types

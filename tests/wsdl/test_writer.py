@@ -98,8 +98,8 @@ def test_same_bytes_as_wire_py_for_a_pws_response_with_a_message_and_nested_valu
         messages=[MESSAGE],
     )
     assert got == expected
-    assert b"<b:ErrorText>The \"ticket\" &lt;is&gt; invalid &amp; gone&#xD;</b:ErrorText>" in got
-    assert b'<a:DocumentServerUrl/>' in got
+    assert b'<b:ErrorText>The "ticket" &lt;is&gt; invalid &amp; gone&#xD;</b:ErrorText>' in got
+    assert b"<a:DocumentServerUrl/>" in got
 
 
 def test_same_bytes_as_wire_py_for_an_empty_result_without_messages(fixture_contract):
@@ -108,7 +108,10 @@ def test_same_bytes_as_wire_py_for_an_empty_result_without_messages(fixture_cont
     )
     expected = wire.render_result("PwsUnauthenticate", UnauthenticateRs, spyne_result)
     got = render_answer(
-        fixture_contract, fixture_contract.operation("PwsUnauthenticate"), request_id=None, timestamp=TIMESTAMP
+        fixture_contract,
+        fixture_contract.operation("PwsUnauthenticate"),
+        request_id=None,
+        timestamp=TIMESTAMP,
     )
     assert got == expected
     assert got.startswith(
@@ -124,7 +127,12 @@ def test_same_bytes_as_wire_py_for_an_empty_result_without_messages(fixture_cont
 def test_same_bytes_for_the_vendor_type(vendor_contract):
     spyne_result = _spyne(
         UnauthenticateRs,
-        {"Messages": [_spyne(PwsMessage, MESSAGE)], "ResponseId": 3, "Status": "Fail", "ServerTimestampUtc": TIMESTAMP},
+        {
+            "Messages": [_spyne(PwsMessage, MESSAGE)],
+            "ResponseId": 3,
+            "Status": "Fail",
+            "ServerTimestampUtc": TIMESTAMP,
+        },
     )
     expected = wire.render_result("PwsUnauthenticate", UnauthenticateRs, spyne_result)
     got = render_answer(
@@ -158,8 +166,10 @@ def test_prefixes_for_nested_namespaces_and_arrays_of_primitives(fixture_contrac
 
 
 def test_value_text_forms():
-    assert text(True) == "true" and text(False) == "false"
-    assert text(Decimal("1E+3")) == "1000" and text(Decimal("12.50")) == "12.50"
+    assert text(True) == "true"
+    assert text(False) == "false"
+    assert text(Decimal("1E+3")) == "1000"
+    assert text(Decimal("12.50")) == "12.50"
     assert text(b"\x00\x01\x02") == "AAEC"
     assert text("a<b") == "a&lt;b"
     assert [double_text(v) for v in (1.0, 0.5, 1e20, 1e-5, float("inf"), float("-inf"), float("nan"))] == [
