@@ -22,6 +22,7 @@ a value actually nests.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -32,6 +33,9 @@ from fakeprojector.wsdl.model import ComplexType, ContractError, Member, Operati
 from fakeprojector.wsdl.values import default_text, text
 
 Writer = Callable[[list[str], Any], None]
+
+#: Held while a struct's minimal form is first worked out (once per plan, then cached).
+_EXPANDING = threading.RLock()
 
 
 class _Missing:
@@ -155,21 +159,24 @@ def _complex_writer(
         elif member.nillable:
             cached = nil
         else:
-            if state.get("expanding"):
-                # Only a schema whose structs contain themselves gets here (.NET forbids it).
-                if member.required:
-                    raise ContractError(
-                        f"{typ.source}: xs:complexType '{typ.name[1]}': required non-nillable member "
-                        f"'{member.name}' contains itself; no finite answer exists"
-                    )
-                return ""
-            state["expanding"] = True
-            try:
-                out: list[str] = []
-                write_value(out, {})
-                cached = "".join(out)
-            finally:
-                state["expanding"] = False
+            with _EXPANDING:  # one thread expands at a time, so the loop guard below is its own
+                if state.get("minimal") is not None:  # another thread got here first
+                    return str(state["minimal"])
+                if state.get("expanding"):
+                    # Only a schema whose structs contain themselves gets here (.NET forbids it).
+                    if member.required:
+                        raise ContractError(
+                            f"{typ.source}: xs:complexType '{typ.name[1]}': required non-nillable member "
+                            f"'{member.name}' contains itself; no finite answer exists"
+                        )
+                    return ""
+                state["expanding"] = True
+                try:
+                    out: list[str] = []
+                    write_value(out, {})
+                    cached = "".join(out)
+                finally:
+                    state["expanding"] = False
         state["minimal"] = cached
         return cached
 

@@ -124,3 +124,23 @@ def test_plans_are_cached_per_operation(fixture_contract):
     cached = len(fixture_contract.plans)
     render_answer(fixture_contract, op, request_id=2, timestamp=TIMESTAMP)
     assert len(fixture_contract.plans) == cached
+
+
+def _render_widget(contract):  # type: ignore[no-untyped-def]
+    return render_answer(
+        contract, contract.operation("PwsGetWidget"), {"Widget": {}}, request_id=1, timestamp=TIMESTAMP
+    )
+
+
+def test_first_calls_from_many_threads_agree():
+    """Plans and minimal forms are built on first use; concurrent first calls see the same bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fakeprojector.wsdl import load_contract
+    from tests.wsdl.conftest import FIXTURE_WSDL
+
+    for _ in range(5):
+        contracts = [load_contract(FIXTURE_WSDL)] * 32
+        with ThreadPoolExecutor(8) as pool:
+            answers = set(pool.map(_render_widget, contracts))
+        assert len(answers) == 1
