@@ -113,7 +113,7 @@ def _compile(schemas: tuple[SchemaDocument, ...]) -> etree.XMLSchema:
     urls = {doc.namespace: f"{_SCHEMA_URN}{i}" for i, doc in enumerate(schemas)}
     documents: dict[str, bytes] = {}
     for doc in schemas:
-        root = etree.fromstring(etree.tostring(doc.root))  # a copy with its in-scope namespaces
+        root = etree.fromstring(doc.standalone())
         for imp in root.iterfind(f"{{{NS_XS}}}import"):
             target = urls.get(imp.get("namespace") or "")
             if target is None:

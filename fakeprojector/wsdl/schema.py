@@ -61,6 +61,25 @@ class SchemaDocument:
     #: The ``schemaLocation`` it was first imported by (``None`` when inline).
     location: str | None = None
 
+    def standalone(self) -> bytes:
+        """The schema serialised on its own, every in-scope namespace declared on its root.
+
+        An inline schema may rely on prefixes the WSDL root declares (``type="xsd:string"``);
+        lxml keeps only the declarations element and attribute *names* need when it
+        serialises a subtree, so the others are added to the start tag here.
+        """
+        data: bytes = etree.tostring(self.root)
+        declared = etree.fromstring(data).nsmap
+        missing = "".join(
+            f' xmlns:{prefix}="{ns}"' if prefix else f' xmlns="{ns}"'
+            for prefix, ns in self.root.nsmap.items()
+            if prefix not in declared
+        )
+        if not missing:
+            return data
+        end = len(data.split(b">", 1)[0].split(b" ", 1)[0])
+        return data[:end] + missing.encode() + data[end:]
+
 
 def resolve_qname(el: etree._Element, value: str, source: str, what: str | None = None) -> QName:
     """``prefix:local`` in ``el``'s scope to a :data:`QName`; an unknown prefix is an error.

@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from fakeprojector.wsdl import ComplexType, ContractError, SimpleType, load_contract
+from fakeprojector.wsdl import ComplexType, ContractError, SimpleType, load_contract, render_answer
 from fakeprojector.wsdl.model import NS_XS
-from tests.wsdl.conftest import FIXTURE_WSDL
+from tests.wsdl.conftest import FIXTURE_WSDL, schema_errors
 
 SVC = "http://projectorpsa.com/PwsProjectorServices/"
 REQ = "http://projectorpsa.com/DataContracts/Requests/"
@@ -181,6 +182,15 @@ def test_the_three_forms_of_schemas_give_the_same_model(fixture_contract, tmp_pa
     assert _strip_sources(_shape(relative)) == expected
     assert _strip_sources(_shape(inline)) == expected
     assert [d.source for d in inline.schemas] == ["Inline.wsdl"] * 8
+    for contract in (relative, inline):
+        answer = render_answer(
+            contract,
+            contract.operation("PwsGetWidget"),
+            {"Widget": {}},
+            request_id=1,
+            timestamp="2024-01-01T00:00:00Z",
+        )
+        assert schema_errors(contract, answer) == []
     assert relative.schemas[0].location == "Fixture.xsd0.xsd"
 
 
@@ -328,3 +338,52 @@ def test_not_a_wsdl(tmp_path):
         load_contract(path)
     with pytest.raises(ContractError, match=r"nope.wsdl: cannot be read"):
         load_contract(tmp_path / "nope.wsdl")
+
+
+def test_inline_schema_relying_on_the_wsdl_root_prefixes_stands_alone(tmp_path):
+    wsdl = _inline_variant(tmp_path)
+    text = wsdl.read_text("utf-8").replace('type="xs:string"', 'type="xsd:string"')
+    wsdl.write_text(text, "utf-8")
+    contract = load_contract(wsdl)
+    assert contract.complex_type((WIDGETS, "PwsWidget")).members[0].type == (NS_XS, "string")
+    standalone = etree.fromstring(next(d for d in contract.schemas if d.namespace == WIDGETS).standalone())
+    assert standalone.nsmap["xsd"] == NS_XS
+    answer = render_answer(
+        contract, contract.operation("PwsPing"), request_id=1, timestamp="2024-01-01T00:00:00Z"
+    )
+    assert schema_errors(contract, answer) == []
+
+
+def _struct_loop(tmp_path: Path, min_occurs: str) -> Path:
+    return _break(
+        tmp_path,
+        "Fixture.xsd7.xsd",
+        '<xs:element minOccurs="0" name="Depth" type="xs:double" />',
+        f'<xs:element minOccurs="0" name="Depth" type="xs:double" /><xs:element minOccurs="{min_occurs}" '
+        'name="Inner" type="tns:PwsWidgetDimensions" />',
+    )
+
+
+def test_a_struct_that_contains_itself(tmp_path):
+    """.NET forbids it; a schema may still say it: optional, it is left out; required, it fails."""
+    (tmp_path / "optional").mkdir()
+    (tmp_path / "required").mkdir()
+    optional = load_contract(_struct_loop(tmp_path / "optional", "0"))
+    answer = render_answer(
+        optional,
+        optional.operation("PwsGetWidget"),
+        {"Widget": {}},
+        request_id=1,
+        timestamp="2024-01-01T00:00:00Z",
+    )
+    assert answer.count(b"<a:Inner>") == 1  # expanded until the member repeats, then left out
+    assert schema_errors(optional, answer) == []
+    required = load_contract(_struct_loop(tmp_path / "required", "1"))
+    with pytest.raises(ContractError, match="required non-nillable member 'Inner' contains itself"):
+        render_answer(
+            required,
+            required.operation("PwsGetWidget"),
+            {"Widget": {}},
+            request_id=1,
+            timestamp="2024-01-01T00:00:00Z",
+        )
