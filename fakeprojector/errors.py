@@ -162,3 +162,25 @@ NOT_IMPLEMENTED: Final = FaultEntry(
 INTERNAL_ERROR: Final = FaultEntry(
     None, "Server", "fakeprojector internal error ({kind}); see the server log."
 )
+
+# --- reading any operation's request (fakeprojector.wsdl.reader) [wcf] ------------------------
+# The ``{detail}`` of DESERIALIZATION_FAILED. The value and child-element texts are the ones
+# soap/wire.py writes for the OAuth operations; the enum and "Expecting element" texts are
+# DataContractSerializer's own (InvalidEnumValueOnRead, UnexpectedElementExpectingElements),
+# inside the dispatcher's "error while trying to deserialize parameter" wrapper.
+READ_PARAMETER: Final = "There was an error while trying to deserialize parameter {namespace}:{parameter}. "
+READ_BAD_VALUE: Final = (
+    READ_PARAMETER + "The value '{text}' of element '{name}' cannot be parsed as the type '{clr_type}'."
+)
+READ_CHILD_ELEMENTS: Final = (
+    READ_PARAMETER + "Element '{name}' holds child elements where a {clr_type} was expected."
+)
+READ_INNER: Final = (
+    READ_PARAMETER + "The InnerException message was '{inner}'.  Please see InnerException for more details."
+)
+READ_BAD_ENUM: Final = (
+    "Invalid enum value '{text}' cannot be deserialized into type '{type_name}'. Ensure that the "
+    "necessary enum values are present and are marked with EnumMemberAttribute attribute if the "
+    "type has DataContractAttribute attribute."
+)
+READ_EXPECTING: Final = "'{node_type}' '{local_name}' from namespace '{namespace}' is not expected. Expecting element '{expected}'."

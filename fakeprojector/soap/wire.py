@@ -28,16 +28,10 @@ from spyne.model import ComplexModelBase
 from spyne.model.complex import Array
 from spyne.model.primitive import Integer
 
-from fakeprojector import errors
+from fakeprojector import errors, xmltext
 from fakeprojector.contract import NS_SERVICE, NS_SOAP12_ENV, NS_SOAP_ENV, NS_XSI, REQUEST_PARAM
 
-_NIL = f"{{{NS_XSI}}}nil"
-
-
-def _is_nil(el: etree._Element) -> bool:
-    """``i:nil`` is an ``xs:boolean``: ``true`` or ``1``, with XML whitespace around [wcf]."""
-    return (el.get(_NIL) or "").strip(" \t\r\n") in ("true", "1")
-
+_is_nil = xmltext.is_nil
 
 _ENVELOPE = f"{{{NS_SOAP_ENV}}}Envelope"
 _BODY = f"{{{NS_SOAP_ENV}}}Body"
@@ -52,32 +46,7 @@ class WireError(Exception):
         self.entry, self.status, self.params = entry, status, params
 
 
-class _NoExternalResources(etree.Resolver):
-    """Resolves every external DTD subset or entity to nothing, so nothing is opened.
-
-    ``load_dtd=False`` and ``no_network`` do not stop libxml2 from reading a *local*
-    external subset or parameter entity (``<!DOCTYPE a SYSTEM "file:///dev/stdin">``
-    opened the file and blocked the request thread); with this the document keeps its
-    DOCTYPE, unread, and :func:`parse_envelope` refuses it.
-    """
-
-    def resolve(self, url: str, pubid: str, context: Any) -> Any:
-        return self.resolve_string("", context)
-
-
-def _parser() -> etree.XMLParser:
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        collect_ids=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    parser.resolvers.add(_NoExternalResources())
-    return parser
+_parser = xmltext.hardened_parser
 
 
 _LOCAL = threading.local()  # lxml parsers are not thread-safe: one per thread
@@ -264,8 +233,7 @@ _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 _REPLACEMENT = "\ufffd"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#xD;")
+_escape = xmltext.escape
 
 
 def _text(value: Any) -> str:
@@ -281,11 +249,7 @@ class _Scope:
         self.default, self.prefixes = default, prefixes
 
     def new_prefix(self) -> str:
-        used = set(self.prefixes.values())
-        for c in "abcdefghjklmnopqrstuvwxyz":
-            if c not in used:
-                return c
-        raise RuntimeError("out of prefixes")  # pragma: no cover - contracts are shallow
+        return xmltext.next_prefix(set(self.prefixes.values()))
 
 
 Writer = Callable[[list[str], Any], None]

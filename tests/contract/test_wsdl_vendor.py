@@ -17,16 +17,16 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from tests.contract.description import PARSER, WSDL, WSP, XS, Description, N, qname, shape
 from tests.contract.support import OPERATIONS
+from tests.support.paths import VENDOR_WSDL_DIR
 from tests.support.soapclient import SHR, SVC
 
-VENDOR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "projector-wsdl-2019"
+VENDOR = VENDOR_WSDL_DIR
 POLICY = frozenset({f"{{{WSP}}}Policy", f"{{{WSP}}}PolicyReference"})
 XSD_LOCATION = re.compile(r"\?xsd=xsd(?P<n>0|[1-9][0-9]*)$")
 

@@ -9,3 +9,7 @@ CONTRACT_FIXTURES = ROOT / "fixtures" / "contract.json"
 ENVELOPES = ROOT / "fixtures" / "envelopes"
 #: The vendor's pages the project was seeded from, beside the checkout (absent in a bare clone).
 SEED = ROOT.parent / "shared" / "seed"
+#: The vendor's 2019 WSDL and XSDs, read in place beside the checkout (absent in a bare clone).
+VENDOR_WSDL_DIR = ROOT.parent / "shared" / "reference" / "projector-wsdl-2019"
+#: The project's own small WCF-style WSDL bundle for the engine's tests.
+FIXTURE_WSDL = ROOT / "fixtures" / "wsdl" / "Fixture.wsdl"
