@@ -37,6 +37,30 @@ def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class SkippedElement:
+    """An element of a request the reader ignored, as WCF does without a word; the journal
+    keeps it so a client's namespace or order mistake is visible, not just its effect."""
+
+    #: Dotted path of the element that holds it, from the operation's parameter.
+    path: str
+    name: str
+    namespace: str | None
+    #: The namespace a member of that name belongs in, when the name is known.
+    expected_namespace: str | None
+    #: ``wrong namespace``, ``out of order``, ``unknown`` or ``duplicate``.
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "name": self.name,
+            "namespace": self.namespace,
+            "expected_namespace": self.expected_namespace,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class JournalEntry:
     """One call. ``status`` is the answer's ``Status`` (``Ok``, ``Fail``), or the kind
     of fault when the call was answered with one (``fault``, an injected fault's kind)."""
@@ -51,6 +75,12 @@ class JournalEntry:
     http_status: int = 200
     fault: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Elements the reader ignored (SOAP calls only).
+    skipped: tuple[SkippedElement, ...] = ()
+    #: The request headers that explain a dispatch (SOAPAction, Content-Type, User-Agent).
+    headers: dict[str, str] = field(default_factory=dict)
+    #: The raw request body with every secret and token replaced by a marker (SOAP calls only).
+    body: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +93,9 @@ class JournalEntry:
             "duration_ms": round(self.duration_ms, 3),
             "http_status": self.http_status,
             "fault": self.fault,
+            "skipped": [s.as_dict() for s in self.skipped],
+            "headers": dict(self.headers),
+            "body": self.body,
         }
 
 
@@ -90,6 +123,9 @@ class Journal:
         fields: dict[str, Any] | None = None,
         http_status: int = 200,
         fault: str | None = None,
+        skipped: tuple[SkippedElement, ...] = (),
+        headers: dict[str, str] | None = None,
+        body: str | None = None,
     ) -> JournalEntry:
         """Add one call (``started``: its :func:`time.perf_counter`) and log its one line."""
         duration_ms = (time.perf_counter() - started) * 1000
@@ -103,6 +139,9 @@ class Journal:
             duration_ms=duration_ms,
             http_status=http_status,
             fault=fault,
+            skipped=skipped,
+            headers=headers or {},
+            body=body,
         )
         self.append(entry)
         log.info(
