@@ -56,11 +56,24 @@ def test_without_the_option_the_fixture_is_plain_http(pytester):
 
 
 def test_without_cryptography_the_run_stops_naming_the_option_and_the_extra(pytester):
-    pytester.makeconftest("import sys\nsys.modules['cryptography'] = None  # 'fakeprojector[tls]' not installed\n")
+    pytester.makeconftest(
+        "import sys\nsys.modules['cryptography'] = None  # 'fakeprojector[tls]' not installed\n"
+    )
     pytester.makepyfile(test_app="def test_x(fake_projector):\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--fake-projector-tls")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*fakeprojector: --fake-projector-tls / fake_projector_tls: making a certificate needs the 'cryptography' package*"]
+        [
+            "*fakeprojector: --fake-projector-tls / fake_projector_tls: making a certificate needs the 'cryptography' package*"
+        ]
     )
     assert "pip install 'fakeprojector[tls]'" in result.stderr.str()
+
+
+def test_the_plugin_pages_https_example_passes_as_written(pytester):
+    from tests.support.paths import ROOT
+    from tests.test_readme_examples import blocks
+
+    (example,) = [b for b in blocks(ROOT / "docs" / "pytest-plugin.md", "python") if "ca_file" in b]
+    pytester.makepyfile(test_example=example)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "--fake-projector-tls").assert_outcomes(passed=1)

@@ -115,7 +115,9 @@ def test_requests_posts_acquire_and_revoke_over_https(fake):
     assert _field(answer, "Status") == "Ok"
     assert _field(answer, "SoapServiceAuthority") == f"https://127.0.0.1:{fake.port}"
     assert _field(answer, "RestServiceAuthority") == f"https://127.0.0.1:{fake.port}"
-    answer = soap_post(fake.url, "PwsRevokeOauth2RefreshToken", {**CREDENTIALS, "Token": SAMPLE_TOKEN}, fake.ca_file)
+    answer = soap_post(
+        fake.url, "PwsRevokeOauth2RefreshToken", {**CREDENTIALS, "Token": SAMPLE_TOKEN}, fake.ca_file
+    )
     assert _field(answer, "Status") == "Ok"
     fake.assert_revoked(SAMPLE_TOKEN)
 
@@ -166,6 +168,7 @@ def test_redirect_url_names_the_other_servers_https_address(fake_projector_facto
     assert _field(here, "AccessToken")
 
 
+@pytest.mark.choice("wire.tls-certificate")
 def test_the_certificate_names_localhost_and_both_loopback_addresses(fake):
     context = ssl.create_default_context(cafile=fake.ca_file)  # hostname checked, as any client does
     for name in ("localhost", "127.0.0.1"):
@@ -219,16 +222,20 @@ def test_ca_file_lives_while_the_fake_runs_and_restarts_keep_the_ca():
 
 
 # --- what is not TLS, on the TLS port ------------------------------------------------------------
+@pytest.mark.choice("wire.tls-plain-http")
 def test_plain_http_to_the_tls_port_gets_a_400_and_a_close(fake):
     with socket.create_connection(("127.0.0.1", fake.port), timeout=10) as sock:
-        sock.sendall(f"GET /OpsProjectorWcfSvc/PwsProjectorServices.svc?wsdl HTTP/1.1\r\nHost: 127.0.0.1:{fake.port}\r\n\r\n".encode())
+        sock.sendall(
+            f"GET /OpsProjectorWcfSvc/PwsProjectorServices.svc?wsdl HTTP/1.1\r\nHost: 127.0.0.1:{fake.port}\r\n\r\n".encode()
+        )
         received = b""
         while chunk := sock.recv(4096):  # ends at the server's close; the 10 s timeout bounds it
             received += chunk
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert b"Connection: close" in head
-    assert b"HTTPS" in body and b"https://" in body
+    assert b"HTTPS" in body
+    assert b"https://" in body
 
 
 def test_requests_over_plain_http_to_the_tls_port_gets_a_400(fake):
@@ -237,10 +244,13 @@ def test_requests_over_plain_http_to_the_tls_port_gets_a_400(fake):
     assert "speaks HTTPS" in reply.text
 
 
+@pytest.mark.choice("wire.tls-handshake")
 def test_a_stalled_handshake_holds_only_its_own_connection(fake):
     silent = socket.create_connection(("127.0.0.1", fake.port), timeout=10)  # connects, says nothing
     halfway = socket.create_connection(("127.0.0.1", fake.port), timeout=10)
-    halfway.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # the start of a ClientHello, then silence
+    halfway.sendall(
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
+    )  # the start of a ClientHello, then silence
     try:
         for _ in range(3):  # werkzeug's accept loop is free: each connection's handshake is in its own thread
             reply = requests.get(fake.wsdl_url, verify=fake.ca_file, timeout=10)
@@ -269,9 +279,12 @@ def test_stop_cuts_a_connection_stalled_mid_handshake():
 # --- the user's own certificate --------------------------------------------------------------------
 def test_a_users_certificate_and_key(user_certs):
     with FakeProjector(tls_cert=user_certs.cert, tls_key=str(user_certs.key)) as fp:
-        assert fp.tls and fp.ca_file is None  # the user knows their CA
+        assert fp.tls
+        assert fp.ca_file is None
         assert fp.url.startswith("https://")
-        answer = soap_post(fp.url, "PwsRevokeOauth2RefreshToken", {**CREDENTIALS, "Token": SAMPLE_TOKEN}, str(user_certs.ca))
+        answer = soap_post(
+            fp.url, "PwsRevokeOauth2RefreshToken", {**CREDENTIALS, "Token": SAMPLE_TOKEN}, str(user_certs.ca)
+        )
         assert _field(answer, "Status") == "Ok"
 
 
@@ -282,7 +295,9 @@ def test_a_users_certificate_and_key_in_one_file(user_certs):
 
 def test_serve_with_a_users_certificate_and_wait_trusting_its_ca(user_certs, tmp_path, capsys):
     ready = tmp_path / "ready.json"
-    server = CliServer("--tls-cert", str(user_certs.cert), "--tls-key", str(user_certs.key), "--ready-file", str(ready))
+    server = CliServer(
+        "--tls-cert", str(user_certs.cert), "--tls-key", str(user_certs.key), "--ready-file", str(ready)
+    )
     try:
         assert server.url.startswith("https://127.0.0.1:")
         assert json.loads(ready.read_text())["ca_file"] is None
@@ -362,7 +377,9 @@ def test_an_unreadable_certificate_is_named(user_certs, tmp_path, capsys):
     locked.write_bytes(user_certs.cert.read_bytes())
     locked.chmod(0)
     assert main(["serve", "--port", "0", "--tls-cert", str(locked), "--tls-key", str(user_certs.key)]) == 2
-    assert capsys.readouterr().err.startswith(f"fakeprojector: --tls-cert: cannot read {locked}: Permission denied")
+    assert capsys.readouterr().err.startswith(
+        f"fakeprojector: --tls-cert: cannot read {locked}: Permission denied"
+    )
 
 
 @pytest.mark.parametrize(
@@ -398,7 +415,9 @@ def test_without_cryptography_tls_says_which_extra_to_install(tmp_path):
         check=False,
     )
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr.startswith("fakeprojector: --tls: making a certificate needs the 'cryptography' package")
+    assert done.stderr.startswith(
+        "fakeprojector: --tls: making a certificate needs the 'cryptography' package"
+    )
     assert "pip install 'fakeprojector[tls]'" in done.stderr
     assert done.stderr.count("\n") == 1
 
@@ -414,6 +433,25 @@ def test_without_cryptography_a_users_certificate_still_serves(user_certs):
         "print('cryptography' in sys.modules and sys.modules['cryptography'] is not None)\n"
         "fp.stop()\n",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["200", "False"]
+
+
+def test_the_python_api_pages_https_example_runs_as_written():
+    from tests.test_readme_examples import blocks
+
+    (example,) = blocks(ROOT / "docs" / "python-api.md", "python", "HTTPS")
+    # a stdlib-only error check added after it: the zeep client it built read the WSDL over HTTPS
+    code = example + "\n    assert client.wsdl.services['PwsProjectorServices']\nprint('ok')\n"
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr

@@ -95,7 +95,9 @@ def test_an_exited_but_unreaped_server_counts_as_exited(capsys):
         # the child exits at once; its parent (this test) does not reap it yet
         while stat.read_text().rpartition(")")[2].split()[0] != "Z" and time.monotonic() < deadline:
             time.sleep(0.01)
-        status, _, err = run_wait(capsys, f"http://127.0.0.1:{closed_port()}/", "--pid", str(zombie.pid), "--timeout", "600")
+        status, _, err = run_wait(
+            capsys, f"http://127.0.0.1:{closed_port()}/", "--pid", str(zombie.pid), "--timeout", "600"
+        )
     finally:
         zombie.wait()
     assert status == 1
@@ -106,7 +108,9 @@ def test_the_ready_file_gives_the_url_and_the_ca_file(tmp_path, capsys):
     with FakeProjector(tls=True) as fp:
         ready = tmp_path / "ready.json"
         ready.write_text(json.dumps({"url": fp.url, "pid": os.getpid(), "ca_file": fp.ca_file}))
-        status, out, err = run_wait(capsys, "--ready-file", str(ready), "--timeout", "10", "--pid", str(os.getpid()))
+        status, out, err = run_wait(
+            capsys, "--ready-file", str(ready), "--timeout", "10", "--pid", str(os.getpid())
+        )
         assert (status, out, err) == (0, fp.url + "\n", "")
 
 
@@ -128,7 +132,10 @@ def test_no_ready_file_by_the_deadline(tmp_path, capsys):
     ready = tmp_path / "never.json"
     status, _, err = run_wait(capsys, "--ready-file", str(ready), "--timeout", "0.3")
     assert status == 1
-    assert err == f"fakeprojector wait: no answer from the server of {ready} within 0.3 s: no ready file {ready} yet\n"
+    assert (
+        err
+        == f"fakeprojector wait: no answer from the server of {ready} within 0.3 s: no ready file {ready} yet\n"
+    )
 
 
 BAD_OPTIONS = [
@@ -163,7 +170,15 @@ def test_a_bad_wait_option_is_one_line_naming_it_and_status_2(args, message, tmp
 
 def test_the_real_command_exits_1_with_one_line(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "fakeprojector", "wait", f"http://127.0.0.1:{closed_port()}/", "--timeout", "0.3"],
+        [
+            sys.executable,
+            "-m",
+            "fakeprojector",
+            "wait",
+            f"http://127.0.0.1:{closed_port()}/",
+            "--timeout",
+            "0.3",
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -172,4 +187,5 @@ def test_the_real_command_exits_1_with_one_line(tmp_path):
     )
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.startswith("fakeprojector wait: no answer from http://127.0.0.1:")
-    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
