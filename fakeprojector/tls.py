@@ -4,7 +4,7 @@ Client apps that refuse ``http://`` service URLs need the fake on HTTPS. Two way
 
 * generated (``tls=True``, ``serve --tls``): at the first start a throwaway CA and a server
   certificate it signs for ``localhost``, ``127.0.0.1`` and ``::1`` (ECDSA P-256, made in
-  about a millisecond; `benchmarks/README.md`), with the ``cryptography`` package, the
+  about half a millisecond; `benchmarks/README.md`), with the ``cryptography`` package, the
   optional extra ``fakeprojector[tls]``. The CA certificate is written to a file (``ca_file``)
   for clients to trust; the private keys never stay on disk.
 * the user's own (``tls_cert``/``tls_key``, ``--tls-cert``/``--tls-key``): PEM files loaded
