@@ -100,7 +100,7 @@ def process_alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
-def probe(url: str, context: ssl.SSLContext, timeout: float) -> int:
+def probe(url: str, context: ssl.SSLContext | None, timeout: float) -> int:
     """The HTTP status of one ``GET url``; raises ``OSError`` (``ssl.SSLError`` included) or
     ``http.client.HTTPException`` when no answer came."""
     parts = urllib.parse.urlsplit(url)
@@ -181,6 +181,7 @@ def wait(
     """
     deadline = time.monotonic() + timeout
     context = client_context(ca_file) if ca_file is not None else None
+    system: ssl.SSLContext | None = None  # the system's CAs, made once if an https:// URL needs them
     last = "no try yet"
     target = url
     while True:
@@ -199,13 +200,11 @@ def wait(
                     except OptionError as exc:
                         raise WaitFailed(f"{ready_file}: ca_file: {exc.problem}") from None
         if target is not None:
+            if context is None and system is None and target.startswith("https:"):
+                system = ssl.create_default_context()
             remaining = deadline - time.monotonic()
             try:
-                probe(
-                    target,
-                    context or ssl.create_default_context(),
-                    max(0.05, min(ATTEMPT_TIMEOUT, remaining)),
-                )
+                probe(target, context or system, max(0.05, min(ATTEMPT_TIMEOUT, remaining)))
                 return target
             except ssl.SSLCertVerificationError as exc:
                 hint = "" if ca_file or ready_file else " (trust the server's CA with --ca-file)"
