@@ -11,6 +11,7 @@ before anything is kept or logged. The same entries serve ``fp.requests`` in Pyt
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -28,6 +29,40 @@ DEFAULT_MAX_ENTRIES = 10_000
 #: Request fields that never leave the process: the journal and the log show them as ``***``.
 SECRET_FIELDS = frozenset({"ClientSecret", "Password"})
 REDACTED = "***"
+
+
+#: Elements of a request body whose text never reaches the journal: secrets, and tokens,
+#: codes and tickets (a body is for reading what was sent, the ``fields`` for asserting on
+#: values). Matched by local name without case, so a misspelt or misplaced one is hidden
+#: too; a name ending in Secret, Password, Token or Ticket is covered for any operation.
+_SENSITIVE = re.compile(r"(?:[A-Za-z0-9_.-]*(?:secret|password|token|ticket)|code|codeverifier)", re.I)
+_OPEN_TAG = re.compile(r"<(?P<name>(?:[A-Za-z_][\w.-]*:)?(?P<local>[A-Za-z_][\w.-]*))(?:\s[^<>]*?)?(?<!/)>")
+#: How much of a request body the journal keeps (bodies may be up to ``--max-body``, and
+#: the journal holds 10,000 entries).
+MAX_BODY_CHARS = 16_384
+
+
+def redact_body(body: str) -> str:
+    """``body`` with the text of every sensitive element (:data:`_SENSITIVE`) replaced by
+    ``***``, up to its closing tag, or to the end when it has none (a truncated or malformed
+    body hides as much as it could hold); then cut to :data:`MAX_BODY_CHARS`."""
+    out: list[str] = []
+    position = 0
+    for match in _OPEN_TAG.finditer(body):
+        if match.start() < position or not _SENSITIVE.fullmatch(match["local"]):
+            continue
+        close = re.compile(rf"</{re.escape(match['name'])}\s*>")
+        end = close.search(body, match.end())
+        stop = end.start() if end is not None else len(body)
+        out.append(body[position : match.end()])
+        if stop > match.end():
+            out.append(REDACTED)
+        position = stop
+    out.append(body[position:])
+    text = "".join(out)
+    if len(text) > MAX_BODY_CHARS:
+        text = text[:MAX_BODY_CHARS] + f"... ({len(text) - MAX_BODY_CHARS} more characters)"
+    return text
 
 
 def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +84,11 @@ class SkippedElement:
     expected_namespace: str | None
     #: ``wrong namespace``, ``out of order``, ``unknown`` or ``duplicate``.
     reason: str
+
+    def __str__(self) -> str:
+        where = f"{{{self.namespace}}}" if self.namespace else "(no namespace) "
+        expected = f", expected {{{self.expected_namespace}}}" if self.reason == "wrong namespace" else ""
+        return f"{self.path}: {where}{self.name} skipped ({self.reason}{expected})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +121,10 @@ class JournalEntry:
     headers: dict[str, str] = field(default_factory=dict)
     #: The raw request body with every secret and token replaced by a marker (SOAP calls only).
     body: str | None = None
+    #: Why a failed call failed: ``ErrorCode`` (``OauthInvalidClient``) or the SOAP fault's
+    #: code (``DeserializationFailed``), and ``ErrorText`` or the fault's reason.
+    error_code: str | None = None
+    error_text: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +132,8 @@ class JournalEntry:
             "request_id": self.request_id,
             "status": self.status,
             "error_numbers": list(self.error_numbers),
+            "error_code": self.error_code,
+            "error_text": self.error_text,
             "fields": dict(self.fields),
             "time": self.time.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
             "duration_ms": round(self.duration_ms, 3),
@@ -126,8 +172,11 @@ class Journal:
         skipped: tuple[SkippedElement, ...] = (),
         headers: dict[str, str] | None = None,
         body: str | None = None,
+        error_code: str | None = None,
+        error_text: str | None = None,
     ) -> JournalEntry:
-        """Add one call (``started``: its :func:`time.perf_counter`) and log its one line."""
+        """Add one call (``started``: its :func:`time.perf_counter`) and log its one line.
+        ``body`` is redacted here (:func:`redact_body`), so no caller can keep a secret."""
         duration_ms = (time.perf_counter() - started) * 1000
         entry = JournalEntry(
             operation=operation,
@@ -141,17 +190,20 @@ class Journal:
             fault=fault,
             skipped=skipped,
             headers=headers or {},
-            body=body,
+            body=None if body is None else redact_body(body),
+            error_code=error_code,
+            error_text=error_text,
         )
         self.append(entry)
         log.info(
-            "%s status=%s errors=%s http=%d %.1fms%s",
+            "%s status=%s errors=%s http=%d %.1fms%s%s",
             operation or "-",
             status,
             ",".join(map(str, error_numbers)) or "-",
             http_status,
             duration_ms,
             f" fault={fault}" if fault else "",
+            f" skipped={','.join(s.name for s in skipped)}" if skipped else "",
         )
         return entry
 

@@ -27,6 +27,7 @@ from fakeprojector.records import (
     Account,
     AuthorizationCode,
     Client,
+    CodeState,
     Fixtures,
     RefreshToken,
     TokenState,
@@ -324,9 +325,47 @@ class Store:
                 else:
                     self.revoke_access_token(token)
 
+    def code_state(self, code: AuthorizationCode) -> CodeState:
+        """``used`` once exchanged, else ``expired`` past its lifetime, else ``unused``."""
+        if code.used:
+            return "used"
+        if code.expires_ns is not None and self.clock.time_ns() >= code.expires_ns:
+            return "expired"
+        return "unused"
+
     # --- users ---------------------------------------------------------------------
     def user(self, account: str, username: str) -> User | None:
         return self.users.get((account.lower(), username.lower()))
+
+    def account_code(self, code: str) -> str | None:
+        """The account's code as it was added (matched without case, as the consent page
+        matches it), or ``None``."""
+        with self.lock:
+            for known in self.accounts:
+                if known.lower() == code.lower():
+                    return known
+        return None
+
+    def add_user(self, account: str, username: str, password: str) -> User:
+        """A user who can sign in on ``account``'s consent page; the same username (without
+        case) on that account is replaced. The account must exist: a user of an unknown
+        account could never sign in, so it is refused rather than kept in silence."""
+        if not username:
+            raise SetupError("username must not be empty")
+        if not password:
+            raise SetupError("password must not be empty")
+        with self.lock:
+            known = self.account_code(account)
+            if known is None:
+                raise SetupError(f"unknown account {account!r}: add it first (add_account, POST accounts)")
+            user = User(account=known, username=username, password=password)
+            self.users[(known.lower(), username.lower())] = user
+            return user
+
+    def users_of(self, account: str) -> list[User]:
+        """The users who can sign in on ``account`` (without case), in the order added."""
+        with self.lock:
+            return [u for (acc, _), u in self.users.items() if acc == account.lower()]
 
     # --- summaries -----------------------------------------------------------------
     def counts(self) -> dict[str, int]:
