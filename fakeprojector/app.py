@@ -32,6 +32,7 @@ from fakeprojector.soap.mapping import Udc
 from fakeprojector.urls import Route, route
 from fakeprojector.web.consent import ConsentPages
 from fakeprojector.web.dashboard import Dashboard
+from fakeprojector.web.home import home_page
 from fakeprojector.web.rest import RestTwins
 
 log = logging.getLogger("fakeprojector")
@@ -100,7 +101,7 @@ class FakeProjectorApp:
         self.admin = AdminAPI(backend, token=admin_token)
         self.rest = RestTwins(backend)
         self.consent = ConsentPages(backend)
-        self.dashboard = Dashboard(backend)
+        self.dashboard = Dashboard(backend, token=admin_token)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # not populate_request: environ["werkzeug.request"] would make a reference cycle per call
@@ -122,6 +123,8 @@ class FakeProjectorApp:
             return self.rest(request)
         if found.kind == "consent":
             return self.consent(request)
+        if found.kind == "home":
+            return home_page(request)
         if found.kind == "dashboard" or (
             found.endpoint == "index" and request.method in ("GET", "HEAD") and wants_html(request)
         ):

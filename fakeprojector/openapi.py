@@ -18,7 +18,7 @@ from fakeprojector.urls import ADMIN_PREFIX, ADMIN_ROUTES, display
 from fakeprojector.version import __version__
 
 #: JSON types of body fields (and how the admin API names them in a 400).
-STRING, BOOLEAN, NUMBER, STRINGS = "string", "boolean", "number", "string[]"
+STRING, BOOLEAN, NUMBER, INTEGER, STRINGS = "string", "boolean", "number", "integer", "string[]"
 ANY: Final = ""  # checked by the receiving operation (settings, fault parameters)
 
 
@@ -33,8 +33,8 @@ class Param:
 
 @dataclass(frozen=True)
 class Body:
-    """A JSON object body: ``fields`` name -> (type, description); ``open`` when other
-    fields are checked by the operation itself (settings, a fault kind's parameters)."""
+    """A JSON object body: ``fields`` name -> (type, description); ``open`` when the
+    operation itself checks the fields' values and takes others (a fault kind's parameters)."""
 
     fields: dict[str, tuple[str, str]]
     required: tuple[str, ...] = ()
@@ -127,7 +127,7 @@ BODIES: Final[dict[str, Body]] = {
         {
             "kind": (STRING, "one of " + ", ".join(faults.KINDS)),
             "operation": (STRING, "the operation it applies to (absent: all)"),
-            "times": (NUMBER, "how many calls it applies to (absent: until cleared)"),
+            "times": (INTEGER, "how many calls it applies to (absent: until cleared)"),
         },
         ("kind",),
         open=True,
