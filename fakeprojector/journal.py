@@ -37,6 +37,7 @@ REDACTED = "***"
 #: too; a name ending in Secret, Password, Token or Ticket is covered for any operation.
 _SENSITIVE = re.compile(r"(?:[A-Za-z0-9_.-]*(?:secret|password|token|ticket)|code|codeverifier)", re.I)
 _OPEN_TAG = re.compile(r"<(?P<name>(?:[A-Za-z_][\w.-]*:)?(?P<local>[A-Za-z_][\w.-]*))(?:\s[^<>]*?)?(?<!/)>")
+_CHILD = re.compile(r"</?[A-Za-z_]")
 #: How much of a request body the journal keeps (bodies may be up to ``--max-body``, and
 #: the journal holds 10,000 entries).
 MAX_BODY_CHARS = 16_384
@@ -44,16 +45,23 @@ MAX_BODY_CHARS = 16_384
 
 def redact_body(body: str) -> str:
     """``body`` with the text of every sensitive element (:data:`_SENSITIVE`) replaced by
-    ``***``, up to its closing tag, or to the end when it has none (a truncated or malformed
-    body hides as much as it could hold); then cut to :data:`MAX_BODY_CHARS`."""
+    ``***``: up to its closing tag, or, when it has none (a truncated or malformed body), up
+    to the next tag or the end. An element holding elements (an operation named
+    ``...Token``) is a container, not a value: its children are looked at instead. Then cut
+    to :data:`MAX_BODY_CHARS`."""
     out: list[str] = []
     position = 0
     for match in _OPEN_TAG.finditer(body):
         if match.start() < position or not _SENSITIVE.fullmatch(match["local"]):
             continue
-        close = re.compile(rf"</{re.escape(match['name'])}\s*>")
-        end = close.search(body, match.end())
-        stop = end.start() if end is not None else len(body)
+        end = re.compile(rf"</{re.escape(match['name'])}\s*>").search(body, match.end())
+        if end is not None:
+            if _CHILD.search(body, match.end(), end.start()):
+                continue
+            stop = end.start()
+        else:
+            following = _CHILD.search(body, match.end())
+            stop = following.start() if following is not None else len(body)
         out.append(body[position : match.end()])
         if stop > match.end():
             out.append(REDACTED)
