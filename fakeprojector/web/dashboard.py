@@ -106,6 +106,9 @@ class Dashboard:
         browser = request.cookies.get(COOKIE) or secrets.token_urlsafe(24)
         view = _View(request.host_url, request.args.get("tokens") == "full", refresh, self._form_token(browser))
         response = html_response("fakeprojector dashboard", self.render(view), refresh_seconds=refresh or None)
+        # Not no-referrer: under it a browser sends "Origin: null" with the page's own form
+        # posts, which the Origin rule must refuse (a sandboxed frame on any site sends it too).
+        response.headers["Referrer-Policy"] = "same-origin"
         response.set_cookie(
             COOKIE,
             browser,

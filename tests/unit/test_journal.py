@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from fakeprojector.clock import AdjustableClock
-from fakeprojector.journal import DEFAULT_MAX_ENTRIES, REDACTED, Journal, journal_fields
+from fakeprojector.journal import DEFAULT_MAX_ENTRIES, MAX_BODY_CHARS, REDACTED, Journal, journal_fields, redact_body
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 TOKEN = "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"
@@ -117,3 +117,29 @@ def test_one_info_line_per_call_and_no_field_in_it(caplog, kwargs, line):
     assert (record.name, record.levelno) == ("fakeprojector", logging.INFO)
     assert re.match(line, record.getMessage()), record.getMessage()
     assert TOKEN not in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("body", "redacted"),
+    [
+        ("<r:ClientSecret>s</r:ClientSecret>", "<r:ClientSecret>***</r:ClientSecret>"),
+        ('<ClientSecret a="1">s</ClientSecret >', '<ClientSecret a="1">***</ClientSecret >'),
+        ("<Token></Token><Code/>", "<Token></Token><Code/>"),
+        ("<TokenType>refresh_token</TokenType>", "<TokenType>refresh_token</TokenType>"),
+        ("<ErrorCode>x</ErrorCode>", "<ErrorCode>x</ErrorCode>"),
+        ("<code>c</code><codeVerifier>v</codeVerifier>", "<code>***</code><codeVerifier>***</codeVerifier>"),
+        ("<NewPassword>p</NewPassword><UserSecret>s</UserSecret>", "<NewPassword>***</NewPassword><UserSecret>***</UserSecret>"),
+        ("<p:RevokeToken><Token>t</Token></p:RevokeToken>", "<p:RevokeToken><Token>***</Token></p:RevokeToken>"),
+        ("<Password>p", "<Password>***"),
+        ("<Password>p<Next>n</Next>", "<Password>***<Next>n</Next>"),
+        ("<Password><![CDATA[p]]></Password>", "<Password>***</Password>"),
+    ],
+)
+def test_redact_body_hides_every_secret_and_token(body, redacted):
+    assert redact_body(body) == redacted
+
+
+def test_redact_body_keeps_a_bounded_prefix():
+    text = redact_body("<a>" + "x" * (MAX_BODY_CHARS + 10) + "</a>")
+    assert text.endswith("... (17 more characters)")
+    assert len(text) < MAX_BODY_CHARS + 40
