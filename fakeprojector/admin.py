@@ -119,7 +119,9 @@ def _check_type(name: str, value: Any, kind: str) -> None:
     ok = {
         openapi.STRING: isinstance(value, str),
         openapi.BOOLEAN: isinstance(value, bool),
-        openapi.NUMBER: isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value),
+        openapi.NUMBER: isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value),
         openapi.INTEGER: isinstance(value, int) and not isinstance(value, bool),
         openapi.STRINGS: isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[kind]
@@ -193,7 +195,8 @@ def parse_instant(text: str) -> datetime:
     match = _INSTANT.fullmatch(text.strip())
     if match is None:
         raise AdminError(
-            400, f"field 'at' must be an ISO 8601 instant with Z or an offset (2030-01-01T00:00:00Z), not {text!r}"
+            400,
+            f"field 'at' must be an ISO 8601 instant with Z or an offset (2030-01-01T00:00:00Z), not {text!r}",
         )
     zone = match["zone"].upper().replace("Z", "+00:00")
     if ":" not in zone:
@@ -377,7 +380,9 @@ class AdminAPI:
 
     def _access_tokens_post(self, request: Request) -> tuple[Any, int]:
         f = _fields(request, "access_tokens")
-        at = self.fake.add_access_token(f["client_id"], f.get("refresh_token"), f.get("account"), f.get("token"))
+        at = self.fake.add_access_token(
+            f["client_id"], f.get("refresh_token"), f.get("account"), f.get("token")
+        )
         return access_token_json(at, self.fake.access_token_state(at.token)), 201
 
     def _access_token_get(self, request: Request, token: str) -> tuple[Any, int]:

@@ -15,10 +15,10 @@ from typing import Any
 
 from fakeprojector import assertions
 from fakeprojector.clock import AdjustableClock, TokenSource
+from fakeprojector.contract import parse_guid
 from fakeprojector.faults import Fault, FaultInjector
 from fakeprojector.fixtures import FixturesSource
 from fakeprojector.journal import Journal, JournalEntry
-from fakeprojector.contract import parse_guid
 from fakeprojector.records import (
     CODE_STATES,
     TOKEN_STATES,

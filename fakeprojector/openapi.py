@@ -92,7 +92,10 @@ BODIES: Final[dict[str, Body]] = {
             "account": (STRING, "the account it is for"),
             "token": (STRING, "20-512 URL-safe base64 characters; generated when absent"),
             "revoked": (BOOLEAN, "issue it revoked"),
-            "expires_in_seconds": (NUMBER, "its lifetime (default: the refresh_token_lifetime_seconds setting)"),
+            "expires_in_seconds": (
+                NUMBER,
+                "its lifetime (default: the refresh_token_lifetime_seconds setting)",
+            ),
         },
         ("client_id",),
     ),
@@ -281,14 +284,20 @@ OPERATIONS: Final[dict[tuple[str, str], Op]] = {
     ("accounts", "GET"): Op("The accounts", 200, list_of="Account"),
     ("accounts", "POST"): Op("Add an account", 201, "Account"),
     ("clients", "GET"): Op("The clients, without their secrets", 200, list_of="Client"),
-    ("clients", "POST"): Op("Register a client; the answer is the only one with its secret", 201, "NewClient"),
+    ("clients", "POST"): Op(
+        "Register a client; the answer is the only one with its secret", 201, "NewClient"
+    ),
     ("users", "GET"): Op("The consent page's users, without their passwords", 200, list_of="User"),
     ("users", "POST"): Op("Add a user who can sign in on an account's consent page", 201, "NewUser"),
     ("refresh_tokens", "GET"): Op("The refresh tokens with their states", 200, list_of="RefreshToken"),
     ("refresh_tokens", "POST"): Op("Issue a refresh token, as if a user had consented", 201, "RefreshToken"),
     ("refresh_token", "GET"): Op("One refresh token and its state", 200, "RefreshToken"),
-    ("access_tokens", "GET"): Op("The access tokens (session tickets) with their states", 200, list_of="AccessToken"),
-    ("access_tokens", "POST"): Op("Issue a session ticket, as PwsAcquireOauth2Token would", 201, "AccessToken"),
+    ("access_tokens", "GET"): Op(
+        "The access tokens (session tickets) with their states", 200, list_of="AccessToken"
+    ),
+    ("access_tokens", "POST"): Op(
+        "Issue a session ticket, as PwsAcquireOauth2Token would", 201, "AccessToken"
+    ),
     ("access_token", "GET"): Op("One session ticket and its state (URL-encode / and +)", 200, "AccessToken"),
     ("authorization_codes", "GET"): Op(
         "The authorization codes with their states", 200, list_of="AuthorizationCode"
@@ -299,7 +308,9 @@ OPERATIONS: Final[dict[tuple[str, str], Op]] = {
     ("requests", "GET"): Op("The request journal, oldest first", 200, list_of="JournalEntry"),
     ("requests", "DELETE"): Op("Empty the journal", 200, "Cleared"),
     ("faults", "GET"): Op("The active faults, oldest first", 200, list_of="Fault"),
-    ("faults", "POST"): Op("Make calls misbehave: delay, http_status, soap_fault, drop, redirect", 201, "Fault"),
+    ("faults", "POST"): Op(
+        "Make calls misbehave: delay, http_status, soap_fault, drop, redirect", 201, "Fault"
+    ),
     ("faults", "DELETE"): Op("Clear every fault", 200, "Cleared"),
     ("fault", "GET"): Op("One active fault", 200, "Fault"),
     ("fault", "DELETE"): Op("Clear one fault", 200, "Cleared"),
@@ -355,7 +366,13 @@ def _operation(endpoint: str, method: str, path_params: list[str]) -> dict[str, 
             if param.enum:
                 schema["enum"] = list(param.enum)
             parameters.append(
-                {"name": param.name, "in": "query", "required": False, "description": param.description, "schema": schema}
+                {
+                    "name": param.name,
+                    "in": "query",
+                    "required": False,
+                    "description": param.description,
+                    "schema": schema,
+                }
             )
     if parameters:
         out["parameters"] = parameters
@@ -368,7 +385,10 @@ def _operation(endpoint: str, method: str, path_params: list[str]) -> dict[str, 
         }
         if body.required:
             schema["required"] = list(body.required)
-        out["requestBody"] = {"required": bool(body.required), "content": {"application/json": {"schema": schema}}}
+        out["requestBody"] = {
+            "required": bool(body.required),
+            "content": {"application/json": {"schema": schema}},
+        }
     return out
 
 

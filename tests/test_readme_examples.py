@@ -162,7 +162,13 @@ def test_standalone_server_page_curl_examples_run_as_written(tmp_path):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("FAKEPROJECTOR_ADMIN_TOKEN", None)
     out = subprocess.run(
-        ["bash", "-c", runnable], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env, check=False
+        ["bash", "-c", runnable],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        check=False,
     )
     assert out.returncode == 0, (out.stderr, out.stdout[-3000:])
     text = out.stdout

@@ -69,7 +69,9 @@ def _state(value: str | None) -> str:
     return f'<span class="state s-{esc(shown)}">{esc(shown)}</span>'
 
 
-def _table(caption: str, anchor: str, headings: tuple[str, ...], rows: list[str], empty: str, extra: str = "") -> str:
+def _table(
+    caption: str, anchor: str, headings: tuple[str, ...], rows: list[str], empty: str, extra: str = ""
+) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headings)
     body = "".join(rows) or f'<tr><td colspan="{len(headings)}" class="muted">{esc(empty)}</td></tr>'
     return (
@@ -96,7 +98,9 @@ class Dashboard:
         if request.method == "POST":
             return self._post(request)
         if request.method not in ("GET", "HEAD"):
-            response = self._refuse(access.Denial(405, f"{request.method} is not allowed here: use GET, or the page's buttons"))
+            response = self._refuse(
+                access.Denial(405, f"{request.method} is not allowed here: use GET, or the page's buttons")
+            )
             response.headers["Allow"] = "GET, POST"
             return response
         try:
@@ -104,8 +108,12 @@ class Dashboard:
         except ValueError:
             refresh = DEFAULT_REFRESH_SECONDS
         browser = request.cookies.get(COOKIE) or secrets.token_urlsafe(24)
-        view = _View(request.host_url, request.args.get("tokens") == "full", refresh, self._form_token(browser))
-        response = html_response("fakeprojector dashboard", self.render(view), refresh_seconds=refresh or None)
+        view = _View(
+            request.host_url, request.args.get("tokens") == "full", refresh, self._form_token(browser)
+        )
+        response = html_response(
+            "fakeprojector dashboard", self.render(view), refresh_seconds=refresh or None
+        )
         # Not no-referrer: under it a browser sends "Origin: null" with the page's own form
         # posts, which the Origin rule must refuse (a sandboxed frame on any site sends it too).
         response.headers["Referrer-Policy"] = "same-origin"
@@ -146,7 +154,9 @@ class Dashboard:
         elif action == "clear_fault" and form.get("fault_id", "").isdigit():
             self.backend.remove_fault(int(form["fault_id"]))  # already gone: nothing to do
         else:
-            return self._refuse(access.Denial(400, f"Unknown dashboard action {action!r}; reload the dashboard."))
+            return self._refuse(
+                access.Denial(400, f"Unknown dashboard action {action!r}; reload the dashboard.")
+            )
         query = request.query_string.decode("latin-1")
         location = DASHBOARD_PATH + (f"?{query}" if query else "")
         return Response(status=303, headers={"Location": location, "Cache-Control": "no-store"})
@@ -220,7 +230,9 @@ class Dashboard:
             )
         )
 
-    def _overview(self, view: _View, counts: dict[str, int], now: int, frozen: bool, auto_approve: bool) -> str:
+    def _overview(
+        self, view: _View, counts: dict[str, int], now: int, frozen: bool, auto_approve: bool
+    ) -> str:
         summary = (
             "".join(
                 f"<div><b>{esc(counts[key])}</b>{esc(label)}</div>"
@@ -244,7 +256,7 @@ class Dashboard:
             '<section class="card"><h1>fakeprojector dashboard</h1><div class="counts">' + summary + "</div>"
             f'<p class="muted">Fake clock {esc(_time(now))}{" (frozen)" if frozen else ""} &middot; auto-approve '
             f'<b id="auto-approve">{"on" if auto_approve else "off"}</b> &middot; SOAP '
-            f"<code>{esc(base)}{SERVICE_PATH}</code> (<a href=\"{esc(base)}{SERVICE_PATH}?wsdl\">WSDL</a>) &middot; "
+            f'<code>{esc(base)}{SERVICE_PATH}</code> (<a href="{esc(base)}{SERVICE_PATH}?wsdl">WSDL</a>) &middot; '
             f'<a href="{ADMIN_PREFIX}/">admin API</a> (<a href="{OPENAPI_PATH}">OpenAPI</a>) &middot; {refresh}</p>'
             + _button(view, "reset", "Reset to the fixtures", "reset", "danger")
             + '<span class="muted"> records, journal, faults and clock back to the loaded fixtures</span></section>'
@@ -406,7 +418,9 @@ def _journal_row(e: JournalEntry) -> str:
             error += f'<div class="reason">{esc(text)}</div>'
     skipped = "".join(f'<li class="skipped">{esc(s)}</li>' for s in e.skipped)
     if skipped:
-        skipped = f'<div class="warn">Skipped by the reader (not in <code>fields</code>):<ul>{skipped}</ul></div>'
+        skipped = (
+            f'<div class="warn">Skipped by the reader (not in <code>fields</code>):<ul>{skipped}</ul></div>'
+        )
     sent = ""
     if e.headers or e.body is not None:
         headers = "".join(f"<dt>{esc(k)}</dt><dd><code>{esc(v)}</code></dd>" for k, v in e.headers.items())

@@ -78,7 +78,12 @@ def test_the_reset_button_goes_back_to_the_fixtures(fake_projector, no_js_page):
 
     press(page, "#reset")
     assert client.client_id not in {c.client_id for c in fp.clients()}
-    assert (len(fp.faults), len(fp.requests), fp.clock.frozen, fp.settings.auto_approve) == (0, 0, False, False)
+    assert (len(fp.faults), len(fp.requests), fp.clock.frozen, fp.settings.auto_approve) == (
+        0,
+        0,
+        False,
+        False,
+    )
     assert "Added in the test" not in page.text_content("#clients")
     assert page.locator("#journal tr.call").count() == 0
     assert page.text_content("#clock-state") == "running"

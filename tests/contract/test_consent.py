@@ -318,7 +318,9 @@ def test_the_index_escapes_the_host_it_echoes(target):
 def test_the_sign_in_hint_names_the_account_s_users_never_a_password(fake_projector):
     base = fake_projector.base_url
     cid = fake_projector.clients()[0].client_id
-    query = urllib.parse.urlencode({"response_type": "code", "client_id": cid, "redirect_uri": "https://localhost/callback"})
+    query = urllib.parse.urlencode(
+        {"response_type": "code", "client_id": cid, "redirect_uri": "https://localhost/callback"}
+    )
     sample = request("GET", f"{base}/oauth2authorize/SAMPLE?{query}").text
     assert "sign in as a user of account SAMPLE: <b>sample.user</b>" in sample
     assert "sample-password" not in sample

@@ -96,7 +96,12 @@ def test_post_user_then_sign_in_on_the_consent_page_with_it(cli_server):
     assert "jane" in form.text
     reply = browser.post(
         f"{cli_server.base_url}/oauth2authorize/ACME",
-        {"form_token": form.hidden("form_token"), "decision": "approve", "username": "Jane", "password": "jane-pw"},
+        {
+            "form_token": form.hidden("form_token"),
+            "decision": "approve",
+            "username": "Jane",
+            "password": "jane-pw",
+        },
     )
     assert "code" in reply.redirect_params()
 
@@ -139,7 +144,12 @@ def test_post_access_token_then_look_it_up_and_list_it(cli_server):
     status, ticket, _ = cli_server.admin(
         "POST",
         "/access-tokens",
-        {"client_id": SAMPLE_CLIENT, "refresh_token": SAMPLE_TOKEN, "account": "SAMPLE", "token": "abc+def/ghijklmnopqrst=="},
+        {
+            "client_id": SAMPLE_CLIENT,
+            "refresh_token": SAMPLE_TOKEN,
+            "account": "SAMPLE",
+            "token": "abc+def/ghijklmnopqrst==",
+        },
     )
     assert status == 201
     assert ticket["token"] == "abc+def/ghijklmnopqrst=="
@@ -165,7 +175,9 @@ def test_refresh_token_list_with_states_and_filters(cli_server):
     cli_server.admin("POST", "/clients", {"client_id": OTHER, "redirect_uris": [CALLBACK]})
     _, mine, _ = cli_server.admin("POST", "/refresh-tokens", {"client_id": OTHER, "account": "acme"})
     _, gone, _ = cli_server.admin("POST", "/refresh-tokens", {"client_id": OTHER, "revoked": True})
-    _, short, _ = cli_server.admin("POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "expires_in_seconds": 5})
+    _, short, _ = cli_server.admin(
+        "POST", "/refresh-tokens", {"client_id": SAMPLE_CLIENT, "expires_in_seconds": 5}
+    )
     cli_server.admin("POST", "/clock", {"advance_seconds": 10})
 
     def tokens(query: str = "") -> list[str]:
@@ -185,13 +197,19 @@ def test_refresh_token_list_with_states_and_filters(cli_server):
 
 
 def test_code_list_shows_used_and_unused(cli_server):
-    _, unused, _ = cli_server.admin("POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK})
-    _, used, _ = cli_server.admin("POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK})
+    _, unused, _ = cli_server.admin(
+        "POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}
+    )
+    _, used, _ = cli_server.admin(
+        "POST", "/authorization-codes", {"client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK}
+    )
     assert unused["state"] == "unused"
     acquire(cli_server.url, Code=used["code"], GrantType="code", RedirectUri=CALLBACK)
     _, codes, _ = cli_server.admin("GET", "/authorization-codes")
     assert {c["code"]: c["state"] for c in codes} == {unused["code"]: "unused", used["code"]: "used"}
-    assert [c["code"] for c in cli_server.admin("GET", "/authorization-codes?state=used")[1]] == [used["code"]]
+    assert [c["code"] for c in cli_server.admin("GET", "/authorization-codes?state=used")[1]] == [
+        used["code"]
+    ]
 
 
 def test_client_list_by_id_never_shows_a_secret(cli_server):
@@ -204,10 +222,19 @@ def test_client_list_by_id_never_shows_a_secret(cli_server):
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("/requests?operaton=Nope", "unknown query parameter(s) operaton for GET /_fakeprojector/requests; accepted: operation, status"),
-        ("/clients?account=SAMPLE", "unknown query parameter(s) account for GET /_fakeprojector/clients; accepted: client_id"),
+        (
+            "/requests?operaton=Nope",
+            "unknown query parameter(s) operaton for GET /_fakeprojector/requests; accepted: operation, status",
+        ),
+        (
+            "/clients?account=SAMPLE",
+            "unknown query parameter(s) account for GET /_fakeprojector/clients; accepted: client_id",
+        ),
         ("/refresh-tokens?State=active", "accepted: client_id, account, state"),
-        ("/health?verbose=1", "unknown query parameter(s) verbose for GET /_fakeprojector/health; it accepts none"),
+        (
+            "/health?verbose=1",
+            "unknown query parameter(s) verbose for GET /_fakeprojector/health; it accepts none",
+        ),
         ("/refresh-tokens?state=dead", "state must be one of active, revoked, expired, not 'dead'"),
         ("/authorization-codes?state=active", "state must be one of unused, used, expired"),
         ("/users?account=A&account=B", "query parameter 'account' given 2 times"),
@@ -235,7 +262,7 @@ def test_json_answers_are_indented_and_end_with_a_newline(cli_server):
         except urllib.error.HTTPError as exc:
             raw = exc.read().decode()
         assert raw.endswith("}\n") or raw.endswith("]\n"), raw[-20:]
-        assert raw.startswith(("{\n  \"", "[\n  {")), raw[:20]
+        assert raw.startswith(('{\n  "', "[\n  {")), raw[:20]
         assert json.loads(raw) == json.loads(json.dumps(json.loads(raw), indent=2))
 
 

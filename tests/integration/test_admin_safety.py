@@ -17,7 +17,7 @@ from tests.support.cliserver import CliServer
 from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
 from tests.support.webclient import Browserish, Reply, request
 
-ADMIN_TOKEN = "s3cret-admin-token"  # noqa: S105 - a test's own admin token
+ADMIN_TOKEN = "s3cret-admin-token"
 
 
 def _admin(server: CliServer, method: str, path: str, *, body: bytes | None = None, **headers: str) -> Reply:
@@ -94,16 +94,24 @@ def test_a_plain_form_post_cannot_reset_or_inject(cli_server):
 @pytest.mark.choice("admin.json-only")
 def test_json_with_a_charset_and_an_empty_body_are_fine(cli_server):
     reply = _admin(
-        cli_server, "POST", "/faults", body=b'{"kind": "drop"}', **{"Content-Type": "application/json; charset=utf-8"}
+        cli_server,
+        "POST",
+        "/faults",
+        body=b'{"kind": "drop"}',
+        **{"Content-Type": "application/json; charset=utf-8"},
     )
     assert reply.status == 201
-    assert _admin(cli_server, "DELETE", "/faults", **{"Content-Type": "application/json"}).json == {"cleared": 1}
+    assert _admin(cli_server, "DELETE", "/faults", **{"Content-Type": "application/json"}).json == {
+        "cleared": 1
+    }
     assert _admin(cli_server, "POST", "/reset", **{"Content-Type": "application/json"}).status == 200
 
 
 # --- Origin: another site's page is refused, whatever it sends ------------------------------------
 @pytest.mark.choice("admin.origin")
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://127.0.0.1:1", "http://localhost.evil.example"])
+@pytest.mark.parametrize(
+    "origin", ["https://evil.example", "null", "http://127.0.0.1:1", "http://localhost.evil.example"]
+)
 def test_another_origin_is_refused_even_with_json(cli_server, origin):
     json_type = {"Content-Type": "application/json"}
     post = _admin(cli_server, "POST", "/faults", body=b'{"kind": "drop"}', Origin=origin, **json_type)
@@ -118,7 +126,12 @@ def test_another_origin_is_refused_even_with_json(cli_server, origin):
 def test_the_issue_s_attack_is_refused(cli_server):
     """``POST /faults`` with ``Content-Type: text/plain`` and ``Origin: https://evil.example``: 201 before."""
     reply = _admin(
-        cli_server, "POST", "/faults", body=b'{"kind": "drop"}', Origin="https://evil.example", **{"Content-Type": "text/plain"}
+        cli_server,
+        "POST",
+        "/faults",
+        body=b'{"kind": "drop"}',
+        Origin="https://evil.example",
+        **{"Content-Type": "text/plain"},
     )
     assert reply.status == 403
     assert _fault_count(cli_server) == 0
@@ -145,7 +158,11 @@ def test_curl_style_requests_keep_working(cli_server):
 
     def curl(*args: str) -> tuple[int, str]:
         out = subprocess.run(
-            ["curl", "-s", "-w", "\n%{http_code}", *args], capture_output=True, text=True, timeout=30, check=True
+            ["curl", "-s", "-w", "\n%{http_code}", *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
         )
         body, _, status = out.stdout.rpartition("\n")
         return int(status), body
@@ -232,7 +249,9 @@ def test_a_dashboard_button_without_its_browser_s_token_does_nothing(cli_server)
     ):
         assert attempt.status == 403, attempt.text
         assert "reload the dashboard" in attempt.text
-    cross = mine.post(url, {"csrf": csrf, "action": "clear_faults"}, headers={"Origin": "https://evil.example"})
+    cross = mine.post(
+        url, {"csrf": csrf, "action": "clear_faults"}, headers={"Origin": "https://evil.example"}
+    )
     assert cross.status == 403
     assert _fault_count(cli_server) == 1
 
@@ -249,15 +268,31 @@ def test_the_dashboard_cookie_is_strict_and_http_only(cli_server):
 # --- secrets appear only in the answer that created them ---------------------------------------
 @pytest.mark.choice("admin.secrets")
 def test_secrets_only_in_the_answer_that_created_them(cli_server):
-    _, client, _ = cli_server.admin("POST", "/clients", {"client_secret": "Created-Secret-1", "redirect_uris": ["https://app/cb"]})
+    _, client, _ = cli_server.admin(
+        "POST", "/clients", {"client_secret": "Created-Secret-1", "redirect_uris": ["https://app/cb"]}
+    )
     assert client["client_secret"] == "Created-Secret-1"
-    _, user, _ = cli_server.admin("POST", "/users", {"account": "SAMPLE", "username": "u2", "password": "Created-Password-2"})
+    _, user, _ = cli_server.admin(
+        "POST", "/users", {"account": "SAMPLE", "username": "u2", "password": "Created-Password-2"}
+    )
     assert user["password"] == "Created-Password-2"
     revoke(cli_server.url, secret="Created-Secret-1", client_id=client["client_id"])
-    acquire(cli_server.url, client["client_id"], "Created-Secret-1", GrantType="refresh_token", RefreshToken=SAMPLE_TOKEN)
+    acquire(
+        cli_server.url,
+        client["client_id"],
+        "Created-Secret-1",
+        GrantType="refresh_token",
+        RefreshToken=SAMPLE_TOKEN,
+    )
     seen = [
         json.dumps(cli_server.admin("GET", path)[1])
-        for path in ("/clients", f"/clients?client_id={client['client_id']}", "/users", "/requests", "/health")
+        for path in (
+            "/clients",
+            f"/clients?client_id={client['client_id']}",
+            "/users",
+            "/requests",
+            "/health",
+        )
     ]
     browser = Browserish()
     seen += [browser.get(cli_server.admin_url + "/dashboard" + q).text for q in ("", "?tokens=full")]

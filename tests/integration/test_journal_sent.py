@@ -106,7 +106,9 @@ def test_assert_called_failures_print_the_skipped_elements(fake_projector):
         fake_projector.assert_called(REVOKE, token=SAMPLE_TOKEN)
     message = str(failure.value)
     assert "fields={}" in message
-    assert f"skipped serviceRequest: {{{WRONG}}}Token skipped (wrong namespace, expected {{{REQ}}})" in message
+    assert (
+        f"skipped serviceRequest: {{{WRONG}}}Token skipped (wrong namespace, expected {{{REQ}}})" in message
+    )
     assert "OauthInvalidRequest" in message
 
 
@@ -143,7 +145,9 @@ def test_headers_and_a_body_with_every_secret_and_token_hidden(fake_projector):
 def test_a_secret_in_a_truncated_or_misspelt_element_is_hidden_too(fake_projector):
     broken = f'<soapenv:Envelope xmlns:soapenv="{ENV}"><soapenv:Body><ClientSecret>{SAMPLE_SECRET}'.encode()
     post(fake_projector.url, broken, action=REVOKE)
-    misspelt = _envelope(REVOKE, f"<req:clientSecret>{SAMPLE_SECRET}</req:clientSecret><req:Password>pw-1</req:Password>")
+    misspelt = _envelope(
+        REVOKE, f"<req:clientSecret>{SAMPLE_SECRET}</req:clientSecret><req:Password>pw-1</req:Password>"
+    )
     post(fake_projector.url, misspelt, action=REVOKE)
     bodies = [e.body or "" for e in fake_projector.requests]
     assert len(bodies) == 2

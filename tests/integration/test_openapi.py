@@ -35,14 +35,15 @@ BODIES: dict[str, dict[str, Any]] = {
 
 @pytest.fixture(scope="module")
 def doc(cli_server_process: CliServer) -> dict[str, Any]:
-    status, body, headers = http_json("GET", cli_server_process.admin_url + "/openapi.json")
+    status, body, _ = http_json("GET", cli_server_process.admin_url + "/openapi.json")
     assert status == 200
     return body
 
 
 def test_it_is_a_valid_openapi_3_document_naming_this_server(doc, cli_server):
     validator = pytest.importorskip(
-        "openapi_spec_validator", reason="pip install -e '.[test]' (openapi-spec-validator) checks the document"
+        "openapi_spec_validator",
+        reason="pip install -e '.[test]' (openapi-spec-validator) checks the document",
     )
     validator.validate(doc)
     assert doc["openapi"].startswith("3.")
@@ -51,7 +52,9 @@ def test_it_is_a_valid_openapi_3_document_naming_this_server(doc, cli_server):
 
 def test_its_paths_and_methods_are_exactly_the_routes_in_urls_py(doc):
     routed = {
-        (ADMIN_PREFIX + display(path), method.lower()) for path, _, methods in ADMIN_ROUTES for method in methods
+        (ADMIN_PREFIX + display(path), method.lower())
+        for path, _, methods in ADMIN_ROUTES
+        for method in methods
     }
     documented = {(path, method) for path, item in doc["paths"].items() for method in item}
     assert documented == routed
@@ -68,10 +71,9 @@ def test_every_route_is_documented_with_an_answer_and_errors(doc):
 
 def _concrete(path: str, created: dict[str, str]) -> str:
     path = path.removeprefix(ADMIN_PREFIX)
-    return (
-        path.replace("{token}", quote(created["refresh_token"]) if path.startswith("/refresh") else quote(TICKET))
-        .replace("{fault_id}", created["fault_id"])
-    )
+    return path.replace(
+        "{token}", quote(created["refresh_token"]) if path.startswith("/refresh") else quote(TICKET)
+    ).replace("{fault_id}", created["fault_id"])
 
 
 def _validator(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
@@ -92,7 +94,11 @@ def test_every_operation_answers_what_its_schema_says(doc, cli_server):
     for path, method, op in order:
         if method == "post" and path.endswith("/reset"):
             continue  # last, below
-        url = cli_server.admin_url + _concrete(path, created) if "{" in path else cli_server.admin_url + path.removeprefix(ADMIN_PREFIX)
+        url = (
+            cli_server.admin_url + _concrete(path, created)
+            if "{" in path
+            else cli_server.admin_url + path.removeprefix(ADMIN_PREFIX)
+        )
         body = BODIES.get(path.removeprefix(ADMIN_PREFIX)) if method == "post" else None
         status, answer, _ = http_json(method.upper(), url, body if method == "post" else None)
         [success] = [code for code in op["responses"] if code.startswith("2")]
@@ -107,7 +113,12 @@ def test_every_operation_answers_what_its_schema_says(doc, cli_server):
             assert answer, f"{method} {path}: an empty list checks nothing"
         checked.append((method, path))
     status, answer, _ = http_json("POST", cli_server.admin_url + "/reset", {})
-    _validator(doc, doc["paths"][ADMIN_PREFIX + "/reset"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]).validate(answer)
+    _validator(
+        doc,
+        doc["paths"][ADMIN_PREFIX + "/reset"]["post"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ],
+    ).validate(answer)
     assert len(checked) + 1 == sum(len(item) for item in doc["paths"].values())
 
 
@@ -116,7 +127,9 @@ def test_the_query_parameters_are_the_ones_the_server_accepts(doc, cli_server):
         if "get" not in item or "{" in path:
             continue
         documented = [p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query"]
-        status, answer, _ = http_json("GET", cli_server.admin_url + path.removeprefix(ADMIN_PREFIX) + "?zz_not_a_parameter=1")
+        status, answer, _ = http_json(
+            "GET", cli_server.admin_url + path.removeprefix(ADMIN_PREFIX) + "?zz_not_a_parameter=1"
+        )
         assert status == 400, path
         found = re.search(r"; (?:accepted: (.*)|it accepts none)$", answer["message"])
         assert found, answer["message"]

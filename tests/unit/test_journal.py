@@ -11,7 +11,14 @@ from datetime import datetime, timezone
 import pytest
 
 from fakeprojector.clock import AdjustableClock
-from fakeprojector.journal import DEFAULT_MAX_ENTRIES, MAX_BODY_CHARS, REDACTED, Journal, journal_fields, redact_body
+from fakeprojector.journal import (
+    DEFAULT_MAX_ENTRIES,
+    MAX_BODY_CHARS,
+    REDACTED,
+    Journal,
+    journal_fields,
+    redact_body,
+)
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 TOKEN = "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"
@@ -128,8 +135,14 @@ def test_one_info_line_per_call_and_no_field_in_it(caplog, kwargs, line):
         ("<TokenType>refresh_token</TokenType>", "<TokenType>refresh_token</TokenType>"),
         ("<ErrorCode>x</ErrorCode>", "<ErrorCode>x</ErrorCode>"),
         ("<code>c</code><codeVerifier>v</codeVerifier>", "<code>***</code><codeVerifier>***</codeVerifier>"),
-        ("<NewPassword>p</NewPassword><UserSecret>s</UserSecret>", "<NewPassword>***</NewPassword><UserSecret>***</UserSecret>"),
-        ("<p:RevokeToken><Token>t</Token></p:RevokeToken>", "<p:RevokeToken><Token>***</Token></p:RevokeToken>"),
+        (
+            "<NewPassword>p</NewPassword><UserSecret>s</UserSecret>",
+            "<NewPassword>***</NewPassword><UserSecret>***</UserSecret>",
+        ),
+        (
+            "<p:RevokeToken><Token>t</Token></p:RevokeToken>",
+            "<p:RevokeToken><Token>***</Token></p:RevokeToken>",
+        ),
         ("<Password>p", "<Password>***"),
         ("<Password>p<Next>n</Next>", "<Password>***<Next>n</Next>"),
         ("<Password><![CDATA[p]]></Password>", "<Password>***</Password>"),
