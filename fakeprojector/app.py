@@ -198,9 +198,10 @@ class FakeProjectorApp:
             fault=fault.kind if fault is not None else None,
             skipped=tuple(summary.skipped),
             headers=_journal_headers(request),
-            body=None if body is None else body.decode("utf-8", errors="replace"),
+            body=None if body is None else _text(body),
             error_code=summary.error_code,
             error_text=summary.error_text,
+            secrets=self.backend.store.secret_values(),
         )
         return response
 
@@ -262,6 +263,14 @@ class FakeProjectorApp:
 #: and read, and who sent it. Never ``Authorization`` or a cookie.
 JOURNAL_HEADERS = ("SOAPAction", "Content-Type", "User-Agent")
 _MAX_HEADER_CHARS = 512
+
+
+def _text(body: bytes) -> str:
+    """A request body as text for the journal: UTF-16 when it starts with its byte order
+    mark (XML's other self-describing encoding), else UTF-8, undecodable bytes as U+FFFD."""
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return body.decode("utf-16", errors="replace")
+    return body.decode("utf-8", errors="replace")
 
 
 def _journal_headers(request: Request) -> dict[str, str]:

@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -38,17 +38,25 @@ REDACTED = "***"
 _SENSITIVE = re.compile(r"(?:[A-Za-z0-9_.-]*(?:secret|password|token|ticket)|code|codeverifier)", re.I)
 _OPEN_TAG = re.compile(r"<(?P<name>(?:[A-Za-z_][\w.-]*:)?(?P<local>[A-Za-z_][\w.-]*))(?:\s[^<>]*?)?(?<!/)>")
 _CHILD = re.compile(r"</?[A-Za-z_]")
+_BEFORE_CLOSE = re.compile(
+    r">(?P<text>[^<>]+)(?P<close></(?:[A-Za-z_][\w.-]*:)?(?P<local>[A-Za-z_][\w.-]*)\s*>)"
+)
+#: A known secret this short is hidden only where the element names it (replacing every
+#: occurrence of a two-letter secret would garble the body).
+MIN_SECRET_CHARS = 8
 #: How much of a request body the journal keeps (bodies may be up to ``--max-body``, and
 #: the journal holds 10,000 entries).
 MAX_BODY_CHARS = 16_384
 
 
-def redact_body(body: str) -> str:
+def redact_body(body: str, secrets: Collection[str] = ()) -> str:
     """``body`` with the text of every sensitive element (:data:`_SENSITIVE`) replaced by
     ``***``: up to its closing tag, or, when it has none (a truncated or malformed body), up
-    to the next tag or the end. An element holding elements (an operation named
-    ``...Token``) is a container, not a value: its children are looked at instead. Then cut
-    to :data:`MAX_BODY_CHARS`."""
+    to the next tag or the end; the text before a sensitive closing tag whose opening tag is
+    garbled too. An element holding elements (an operation named ``...Token``) is a
+    container, not a value: its children are looked at instead. Then every one of
+    ``secrets`` (the fake's client secrets and passwords) of :data:`MIN_SECRET_CHARS` or more,
+    wherever it stands (a secret sent in the wrong field); then cut to :data:`MAX_BODY_CHARS`."""
     out: list[str] = []
     position = 0
     for match in _OPEN_TAG.finditer(body):
@@ -67,10 +75,28 @@ def redact_body(body: str) -> str:
             out.append(REDACTED)
         position = stop
     out.append(body[position:])
-    text = "".join(out)
+    text = _BEFORE_CLOSE.sub(_hide_before_close, "".join(out))
+    for secret in secrets:
+        if len(secret) >= MIN_SECRET_CHARS and secret in text:
+            text = text.replace(secret, REDACTED)
     if len(text) > MAX_BODY_CHARS:
         text = text[:MAX_BODY_CHARS] + f"... ({len(text) - MAX_BODY_CHARS} more characters)"
     return text
+
+
+def _hide_secrets(fields: dict[str, Any], secrets: Collection[str]) -> dict[str, Any]:
+    """``fields`` with any value holding one of ``secrets`` as ``***``: a client that swapped
+    its id and secret must not find its secret under ``ClientIdentifier``."""
+    long = [s for s in secrets if len(s) >= MIN_SECRET_CHARS]
+    if not long:
+        return fields
+    return {k: REDACTED if isinstance(v, str) and any(s in v for s in long) else v for k, v in fields.items()}
+
+
+def _hide_before_close(match: re.Match[str]) -> str:
+    if match["text"] == REDACTED or not _SENSITIVE.fullmatch(match["local"]):
+        return match[0]
+    return f">{REDACTED}{match['close']}"
 
 
 def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
@@ -182,23 +208,26 @@ class Journal:
         body: str | None = None,
         error_code: str | None = None,
         error_text: str | None = None,
+        secrets: Collection[str] = (),
     ) -> JournalEntry:
         """Add one call (``started``: its :func:`time.perf_counter`) and log its one line.
-        ``body`` is redacted here (:func:`redact_body`), so no caller can keep a secret."""
+        ``body`` is redacted here (:func:`redact_body`), and ``secrets`` (the fake's client
+        secrets and passwords) are hidden wherever they stand in the body and the fields, so
+        no caller can keep a secret."""
         duration_ms = (time.perf_counter() - started) * 1000
         entry = JournalEntry(
             operation=operation,
             request_id=request_id,
             status=status,
             error_numbers=error_numbers,
-            fields=fields or {},
+            fields=_hide_secrets(fields or {}, secrets),
             time=datetime.fromtimestamp(self._clock.time(), tz=timezone.utc),
             duration_ms=duration_ms,
             http_status=http_status,
             fault=fault,
             skipped=skipped,
             headers=headers or {},
-            body=None if body is None else redact_body(body),
+            body=None if body is None else redact_body(body, secrets),
             error_code=error_code,
             error_text=error_text,
         )

@@ -362,6 +362,14 @@ class Store:
             self.users[(known.lower(), username.lower())] = user
             return user
 
+    def secret_values(self) -> list[str]:
+        """Every client secret and user password: what a journaled body must never show,
+        wherever a client put it."""
+        with self.lock:
+            return [c.client_secret for c in self.clients.values()] + [
+                u.password for u in self.users.values()
+            ]
+
     def users_of(self, account: str) -> list[User]:
         """The users who can sign in on ``account`` (without case), in the order added."""
         with self.lock:

@@ -156,6 +156,20 @@ def test_a_secret_in_a_truncated_or_misspelt_element_is_hidden_too(fake_projecto
 
 
 @pytest.mark.choice("journal.sent")
+def test_a_known_secret_in_the_wrong_field_or_a_garbled_element_is_hidden(fake_projector):
+    """Client id and secret swapped, and an opening tag a client mangled: the secret still never shows."""
+    swapped = _envelope(REVOKE, f"<req:ClientIdentifier>{SAMPLE_SECRET}</req:ClientIdentifier>")
+    post(fake_projector.url, swapped, action=REVOKE)
+    garbled = _envelope(REVOKE, f"<req:Client Secret>{SAMPLE_SECRET}</req:ClientSecret>")
+    post(fake_projector.url, garbled, action=REVOKE)
+    first, second = (e.body or "" for e in fake_projector.requests)
+    assert fake_projector.requests[0].fields == {"ClientIdentifier": "***"}
+    assert "<req:ClientIdentifier>***</req:ClientIdentifier>" in first
+    assert "<req:Client Secret>***</req:ClientSecret>" in second
+    assert SAMPLE_SECRET not in first + second
+
+
+@pytest.mark.choice("journal.sent")
 def test_a_refused_call_journals_why(fake_projector):
     post(fake_projector.url, b"<not-xml", action=REVOKE)
     post(fake_projector.url, b"<x/>", action=REVOKE, headers={"Content-Type": "application/json"})
