@@ -35,53 +35,75 @@ REDACTED = "***"
 #: codes and tickets (a body is for reading what was sent, the ``fields`` for asserting on
 #: values). Matched by local name without case, so a misspelt or misplaced one is hidden
 #: too; a name ending in Secret, Password, Token or Ticket is covered for any operation.
-_SENSITIVE = re.compile(r"(?:[A-Za-z0-9_.-]*(?:secret|password|token|ticket)|code|codeverifier)", re.I)
-_OPEN_TAG = re.compile(r"<(?P<name>(?:[A-Za-z_][\w.-]*:)?(?P<local>[A-Za-z_][\w.-]*))(?:\s[^<>]*?)?(?<!/)>")
-_CHILD = re.compile(r"</?[A-Za-z_]")
-_BEFORE_CLOSE = re.compile(
-    r">(?P<text>[^<>]+)(?P<close></(?:[A-Za-z_][\w.-]*:)?(?P<local>[A-Za-z_][\w.-]*)\s*>)"
+_SENSITIVE = r"(?i:[\w.-]*(?:secret|password|token|ticket)|code|codeverifier)"
+_PREFIX = r"(?:[A-Za-z_][\w.-]*:)?"
+#: Text right after a sensitive opening tag, or right before a sensitive closing tag (so a
+#: garbled tag on one side, or a truncated body, still hides it); one pass, in C.
+_SENSITIVE_TEXT = re.compile(
+    rf"(?P<open><{_PREFIX}{_SENSITIVE}(?:\s[^<>]*)?(?<!/)>)(?P<text>(?:[^<]+|<!\[CDATA\[.*?\]\]>)*)"
+    rf"|>(?P<before>[^<>]*)(?P<close></{_PREFIX}{_SENSITIVE}\s*>)"
 )
 #: A known secret this short is hidden only where the element names it (replacing every
 #: occurrence of a two-letter secret would garble the body).
 MIN_SECRET_CHARS = 8
-#: How much of a request body the journal keeps (bodies may be up to ``--max-body``, and
-#: the journal holds 10,000 entries).
+#: How much of a request body the journal shows (bodies may be up to ``--max-body``, and
+#: the journal holds 10,000 entries), and how much more it keeps until the body is redacted.
 MAX_BODY_CHARS = 16_384
+_CUT_MARGIN = 4096
+
+
+def _hide(match: re.Match[str]) -> str:
+    if match["open"] is not None:
+        text = match["text"]
+        return match["open"] + (REDACTED if text.strip() else text)
+    text = match["before"]
+    return ">" + (REDACTED if text.strip() and text != REDACTED else text) + match["close"]
 
 
 def redact_body(body: str, secrets: Collection[str] = ()) -> str:
-    """``body`` with the text of every sensitive element (:data:`_SENSITIVE`) replaced by
-    ``***``: up to its closing tag, or, when it has none (a truncated or malformed body), up
-    to the next tag or the end; the text before a sensitive closing tag whose opening tag is
-    garbled too. An element holding elements (an operation named ``...Token``) is a
-    container, not a value: its children are looked at instead. Then every one of
-    ``secrets`` (the fake's client secrets and passwords) of :data:`MIN_SECRET_CHARS` or more,
-    wherever it stands (a secret sent in the wrong field); then cut to :data:`MAX_BODY_CHARS`."""
-    out: list[str] = []
-    position = 0
-    for match in _OPEN_TAG.finditer(body):
-        if match.start() < position or not _SENSITIVE.fullmatch(match["local"]):
-            continue
-        end = re.compile(rf"</{re.escape(match['name'])}\s*>").search(body, match.end())
-        if end is not None:
-            if _CHILD.search(body, match.end(), end.start()):
-                continue
-            stop = end.start()
-        else:
-            following = _CHILD.search(body, match.end())
-            stop = following.start() if following is not None else len(body)
-        out.append(body[position : match.end()])
-        if stop > match.end():
-            out.append(REDACTED)
-        position = stop
-    out.append(body[position:])
-    text = _BEFORE_CLOSE.sub(_hide_before_close, "".join(out))
+    """``body`` with the text of every sensitive element (local name ending in Secret,
+    Password, Token or Ticket, or ``Code``, ``CodeVerifier``; without case) replaced by
+    ``***``: any non-blank text right after its opening tag or right before its closing tag,
+    so a garbled tag on one side, or a truncated body, still hides it. An element holding
+    elements (an operation named ``...Token``) is a container: only blank text follows its
+    opening tag, and its children are judged on their own. Then every one of ``secrets``
+    (the fake's client secrets and passwords) of :data:`MIN_SECRET_CHARS` or more, wherever
+    it stands (a secret sent in the wrong field)."""
+    text = _SENSITIVE_TEXT.sub(_hide, body)
     for secret in secrets:
         if len(secret) >= MIN_SECRET_CHARS and secret in text:
             text = text.replace(secret, REDACTED)
-    if len(text) > MAX_BODY_CHARS:
-        text = text[:MAX_BODY_CHARS] + f"... ({len(text) - MAX_BODY_CHARS} more characters)"
     return text
+
+
+class SentBody:
+    """A request body as the journal keeps it: only ever shown redacted (:func:`redact_body`,
+    hiding ``secrets`` too, the fake's secrets when the call was made), and redacted on its
+    first reading rather than on every call's path, since most bodies are never read. At most
+    :data:`MAX_BODY_CHARS` are shown; a margin beyond that is kept so that a secret across
+    the cut is still recognised and hidden."""
+
+    __slots__ = ("_raw", "_secrets", "_length", "_text")
+
+    def __init__(self, raw: str, secrets: Collection[str] = ()) -> None:
+        self._raw: str | None = raw[: MAX_BODY_CHARS + _CUT_MARGIN]
+        self._secrets = tuple(secrets)
+        self._length = len(raw)
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        text = self._text
+        if text is None:
+            raw = self._raw or ""
+            text = redact_body(raw, self._secrets)
+            cut = len(raw) - len(text)  # redaction shortens it
+            if self._length - cut > MAX_BODY_CHARS:
+                text = text[:MAX_BODY_CHARS] + f"... ({self._length - cut - MAX_BODY_CHARS} more characters)"
+            self._text, self._raw, self._secrets = text, None, ()
+        return text
+
+    def __repr__(self) -> str:
+        return repr(str(self))
 
 
 def _hide_secrets(fields: dict[str, Any], secrets: Collection[str]) -> dict[str, Any]:
@@ -91,12 +113,6 @@ def _hide_secrets(fields: dict[str, Any], secrets: Collection[str]) -> dict[str,
     if not long:
         return fields
     return {k: REDACTED if isinstance(v, str) and any(s in v for s in long) else v for k, v in fields.items()}
-
-
-def _hide_before_close(match: re.Match[str]) -> str:
-    if match["text"] == REDACTED or not _SENSITIVE.fullmatch(match["local"]):
-        return match[0]
-    return f">{REDACTED}{match['close']}"
 
 
 def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
@@ -153,12 +169,17 @@ class JournalEntry:
     skipped: tuple[SkippedElement, ...] = ()
     #: The request headers that explain a dispatch (SOAPAction, Content-Type, User-Agent).
     headers: dict[str, str] = field(default_factory=dict)
-    #: The raw request body with every secret and token replaced by a marker (SOAP calls only).
-    body: str | None = None
+    #: The request body as sent (SOAP calls only); read it as :attr:`body`.
+    sent_body: SentBody | None = field(default=None, repr=False, compare=False)
     #: Why a failed call failed: ``ErrorCode`` (``OauthInvalidClient``) or the SOAP fault's
     #: code (``DeserializationFailed``), and ``ErrorText`` or the fault's reason.
     error_code: str | None = None
     error_text: str | None = None
+
+    @property
+    def body(self) -> str | None:
+        """The request body with every secret and token replaced by ``***`` (SOAP calls only)."""
+        return None if self.sent_body is None else str(self.sent_body)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -227,7 +248,7 @@ class Journal:
             fault=fault,
             skipped=skipped,
             headers=headers or {},
-            body=None if body is None else redact_body(body, secrets),
+            sent_body=None if body is None else SentBody(body, secrets),
             error_code=error_code,
             error_text=error_text,
         )

@@ -16,6 +16,7 @@ from fakeprojector.journal import (
     MAX_BODY_CHARS,
     REDACTED,
     Journal,
+    SentBody,
     journal_fields,
     redact_body,
 )
@@ -152,7 +153,21 @@ def test_redact_body_hides_every_secret_and_token(body, redacted):
     assert redact_body(body) == redacted
 
 
-def test_redact_body_keeps_a_bounded_prefix():
-    text = redact_body("<a>" + "x" * (MAX_BODY_CHARS + 10) + "</a>")
+def test_a_journaled_body_shows_a_bounded_prefix():
+    text = str(SentBody("<a>" + "x" * (MAX_BODY_CHARS + 10) + "</a>"))
     assert text.endswith("... (17 more characters)")
     assert len(text) < MAX_BODY_CHARS + 40
+
+
+def test_a_secret_across_the_cut_is_hidden_whole():
+    secret = "Known-Secret-0123456789"
+    body = "<a>" + "x" * (MAX_BODY_CHARS - 10) + secret + "</a>" + "y" * 100_000
+    text = str(SentBody(body, [secret]))
+    assert text.startswith("<a>xxx")
+    assert secret[:10] not in text
+    assert text.endswith(f"... ({len(body) - len(secret) + 3 - MAX_BODY_CHARS} more characters)")
+
+
+def test_a_journaled_body_is_shown_redacted_even_in_a_repr():
+    sent = SentBody("<ClientSecret>s3cret-value</ClientSecret>", ["unrelated"])
+    assert repr(sent) == repr("<ClientSecret>***</ClientSecret>")
