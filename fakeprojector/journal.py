@@ -83,7 +83,7 @@ class SentBody:
     :data:`MAX_BODY_CHARS` are shown; a margin beyond that is kept so that a secret across
     the cut is still recognised and hidden."""
 
-    __slots__ = ("_raw", "_secrets", "_length", "_text")
+    __slots__ = ("_length", "_raw", "_secrets", "_text")
 
     def __init__(self, raw: str, secrets: Collection[str] = ()) -> None:
         self._raw: str | None = raw[: MAX_BODY_CHARS + _CUT_MARGIN]

@@ -9,6 +9,8 @@
   ``--fake-projector-fixtures FILE`` / ini ``fake_projector_fixtures``.
 * ``@pytest.mark.fake_projector(fixtures=..., **settings)``: one test's own fixtures or
   settings; the session server goes back to its own afterwards.
+* ``--fake-projector-tls`` / ini ``fake_projector_tls = true``: the session server (and the
+  factory's, unless told ``tls=False``) serve HTTPS; trust ``fake_projector.ca_file``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any
 import pytest
 
 from fakeprojector.fixtures import FixtureError, FixturesSource, load_fixtures
+from fakeprojector.options import OptionError
 from fakeprojector.server import FakeProjector
+from fakeprojector.tls import Tls
 
 _RUNNING: list[FakeProjector] = []
 
@@ -39,6 +43,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "fixtures JSON for the fake_projector fixture (relative to rootdir)",
         default=None,
     )
+    group.addoption(
+        "--fake-projector-tls",
+        action="store_true",
+        default=False,
+        help="serve the fake_projector fixture over HTTPS with a generated certificate "
+        "(trust fake_projector.ca_file); needs 'fakeprojector[tls]'",
+    )
+    parser.addini(
+        "fake_projector_tls",
+        "serve the fake_projector fixture over HTTPS (true/false)",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,6 +67,13 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"fakeprojector cannot load its fixtures: {exc}\n"
                 "Fix the file, or point --fake-projector-fixtures / the fake_projector_fixtures ini key at another one."
+            ) from None
+    if _configured_tls(config):  # no certificate can be made: stop the run at once, saying why
+        try:
+            Tls(True)
+        except OptionError as exc:
+            raise pytest.UsageError(
+                f"fakeprojector: --fake-projector-tls / fake_projector_tls: {exc.problem}"
             ) from None
     config.addinivalue_line(
         "markers",
@@ -74,6 +98,10 @@ def _configured_fixtures(config: pytest.Config) -> FixturesSource:
     return None
 
 
+def _configured_tls(config: pytest.Config) -> bool:
+    return bool(config.getoption("--fake-projector-tls") or config.getini("fake_projector_tls"))
+
+
 @pytest.fixture(scope="session")
 def fake_projector_fixtures(pytestconfig: pytest.Config) -> FixturesSource:
     """The fixtures the session server loads; override this fixture to choose in code."""
@@ -94,9 +122,11 @@ def _start(fixtures: Any, **kwargs: Any) -> FakeProjector:
 
 
 @pytest.fixture(scope="session")
-def fake_projector_server(fake_projector_fixtures: FixturesSource) -> Iterator[FakeProjector]:
+def fake_projector_server(
+    fake_projector_fixtures: FixturesSource, pytestconfig: pytest.Config
+) -> Iterator[FakeProjector]:
     """The one live server of this session (of this xdist worker)."""
-    fake = _start(fake_projector_fixtures)
+    fake = _start(fake_projector_fixtures, tls=_configured_tls(pytestconfig))
     yield fake
     fake.stop()
     if fake in _RUNNING:
@@ -145,11 +175,15 @@ def fake_projector(
 
 
 @pytest.fixture
-def fake_projector_factory() -> Iterator[Callable[..., FakeProjector]]:
-    """Start extra fakes: ``factory(fixtures=None, **FakeProjector kwargs)``; stopped at teardown."""
+def fake_projector_factory(pytestconfig: pytest.Config) -> Iterator[Callable[..., FakeProjector]]:
+    """Start extra fakes: ``factory(fixtures=None, **FakeProjector kwargs)``; stopped at teardown.
+    They serve HTTPS when the session's does (``fake_projector_tls``), unless given ``tls=False``."""
     started: list[FakeProjector] = []
+    tls = _configured_tls(pytestconfig)
 
     def factory(fixtures: Any = None, **kwargs: Any) -> FakeProjector:
+        if tls and "tls_cert" not in kwargs:
+            kwargs.setdefault("tls", True)
         fake = _start(fixtures, **kwargs)
         started.append(fake)
         return fake
