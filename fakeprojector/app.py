@@ -198,7 +198,7 @@ class FakeProjectorApp:
             fault=fault.kind if fault is not None else None,
             skipped=tuple(summary.skipped),
             headers=_journal_headers(request),
-            body=None if body is None else _text(body),
+            body=body,
             error_code=summary.error_code,
             error_text=summary.error_text,
             secrets=self.backend.store.secret_values(),
@@ -267,14 +267,6 @@ JOURNAL_HEADERS = (
     ("User-Agent", "HTTP_USER_AGENT"),
 )
 _MAX_HEADER_CHARS = 512
-
-
-def _text(body: bytes) -> str:
-    """A request body as text for the journal: UTF-16 when it starts with its byte order
-    mark (XML's other self-describing encoding), else UTF-8, undecodable bytes as U+FFFD."""
-    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return body.decode("utf-16", errors="replace")
-    return body.decode("utf-8", errors="replace")
 
 
 def _journal_headers(request: Request) -> dict[str, str]:

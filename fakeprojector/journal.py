@@ -76,6 +76,16 @@ def redact_body(body: str, secrets: Collection[str] = ()) -> str:
     return text
 
 
+def _decoded(body: str | bytes) -> str:
+    """A request body as text: UTF-16 when it starts with its byte order mark (XML's other
+    self-describing encoding), else UTF-8, undecodable bytes as U+FFFD."""
+    if isinstance(body, str):
+        return body
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return body.decode("utf-16", errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
 class SentBody:
     """A request body as the journal keeps it: only ever shown redacted (:func:`redact_body`,
     hiding ``secrets`` too, the fake's secrets when the call was made), and redacted on its
@@ -85,9 +95,9 @@ class SentBody:
 
     __slots__ = ("_length", "_raw", "_secrets", "_text")
 
-    def __init__(self, raw: str, secrets: Collection[str] = ()) -> None:
-        self._raw: str | None = raw[: MAX_BODY_CHARS + _CUT_MARGIN]
-        self._secrets = tuple(secrets)
+    def __init__(self, raw: str | bytes, secrets: Collection[str] = ()) -> None:
+        self._raw: str | bytes | None = raw[: MAX_BODY_CHARS + _CUT_MARGIN]
+        self._secrets = secrets
         self._length = len(raw)
         self._text: str | None = None
 
@@ -95,10 +105,10 @@ class SentBody:
         text = self._text
         if text is None:
             raw = self._raw or ""
-            text = redact_body(raw, self._secrets)
-            cut = len(raw) - len(text)  # redaction shortens it
-            if self._length - cut > MAX_BODY_CHARS:
-                text = text[:MAX_BODY_CHARS] + f"... ({self._length - cut - MAX_BODY_CHARS} more characters)"
+            unit = "bytes" if isinstance(raw, bytes) else "characters"
+            text = redact_body(_decoded(raw), self._secrets)
+            if self._length > MAX_BODY_CHARS:
+                text = text[:MAX_BODY_CHARS] + f"... ({self._length - MAX_BODY_CHARS} more {unit} sent)"
             self._text, self._raw, self._secrets = text, None, ()
         return text
 
@@ -108,11 +118,15 @@ class SentBody:
 
 def _hide_secrets(fields: dict[str, Any], secrets: Collection[str]) -> dict[str, Any]:
     """``fields`` with any value holding one of ``secrets`` as ``***``: a client that swapped
-    its id and secret must not find its secret under ``ClientIdentifier``."""
-    long = [s for s in secrets if len(s) >= MIN_SECRET_CHARS]
-    if not long:
+    its id and secret must not find its secret under ``ClientIdentifier``. One search per
+    secret over all the values at once; only a hit looks at each field."""
+    values = "\0".join(v for v in fields.values() if isinstance(v, str))
+    found = [s for s in secrets if len(s) >= MIN_SECRET_CHARS and s in values]
+    if not found:
         return fields
-    return {k: REDACTED if isinstance(v, str) and any(s in v for s in long) else v for k, v in fields.items()}
+    return {
+        k: REDACTED if isinstance(v, str) and any(s in v for s in found) else v for k, v in fields.items()
+    }
 
 
 def journal_fields(sent: dict[str, Any]) -> dict[str, Any]:
@@ -226,14 +240,15 @@ class Journal:
         fault: str | None = None,
         skipped: tuple[SkippedElement, ...] = (),
         headers: dict[str, str] | None = None,
-        body: str | None = None,
+        body: str | bytes | None = None,
         error_code: str | None = None,
         error_text: str | None = None,
         secrets: Collection[str] = (),
     ) -> JournalEntry:
         """Add one call (``started``: its :func:`time.perf_counter`) and log its one line.
-        ``body`` is redacted here (:func:`redact_body`), and ``secrets`` (the fake's client
-        secrets and passwords) are hidden wherever they stand in the body and the fields, so
+        ``body`` (bytes as received, or text) is kept as a :class:`SentBody`, only ever shown
+        redacted; ``secrets`` (the fake's client secrets and passwords) are hidden wherever
+        they stand in the body and the fields, so
         no caller can keep a secret."""
         duration_ms = (time.perf_counter() - started) * 1000
         entry = JournalEntry(

@@ -78,6 +78,7 @@ class Store:
         self.access_tokens: dict[str, AccessToken] = {}
         self.codes: dict[str, AuthorizationCode] = {}
         self.users: dict[tuple[str, str], User] = {}
+        self._secrets: tuple[str, ...] | None = None
         #: refresh token -> access tokens issued from it (revocation cascades) [choice].
         self.access_by_refresh: dict[str, list[str]] = {}
         #: authorization code -> tokens first issued for it (replay revocation).
@@ -92,6 +93,7 @@ class Store:
             self.accounts = {a.code: a for a in f.accounts}
             self.clients = {c.client_id: c for c in f.clients}
             self.users = {(u.account.lower(), u.username.lower()): u for u in f.users}
+            self._secrets = None
             for rt in f.refresh_tokens:
                 self._put_refresh(_stamp(rt, now))
             for at in f.access_tokens:
@@ -156,6 +158,7 @@ class Store:
         )
         with self.lock:
             self.clients[cid] = client
+            self._secrets = None
         return client
 
     def client(self, client_id: str) -> Client | None:
@@ -360,6 +363,7 @@ class Store:
                 raise SetupError(f"unknown account {account!r}: add it first (add_account, POST accounts)")
             user = User(account=known, username=username, password=password)
             self.users[(known.lower(), username.lower())] = user
+            self._secrets = None
             return user
 
     def secret_values(self) -> list[str]:

@@ -227,7 +227,10 @@ def read_request(
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        ns, name = _split(tag)
+        if tag[0] == "{":  # inline: this loop runs once per field of every call
+            ns, _, name = tag[1:].partition("}")
+        else:
+            ns, name = "", tag
         i = index.get((ns, name))
         if i is None or i < position:
             # unknown, wrong namespace, out of order or repeated: WCF skips it

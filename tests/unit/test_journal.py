@@ -155,7 +155,7 @@ def test_redact_body_hides_every_secret_and_token(body, redacted):
 
 def test_a_journaled_body_shows_a_bounded_prefix():
     text = str(SentBody("<a>" + "x" * (MAX_BODY_CHARS + 10) + "</a>"))
-    assert text.endswith("... (17 more characters)")
+    assert text.endswith("... (17 more characters sent)")
     assert len(text) < MAX_BODY_CHARS + 40
 
 
@@ -165,9 +165,16 @@ def test_a_secret_across_the_cut_is_hidden_whole():
     text = str(SentBody(body, [secret]))
     assert text.startswith("<a>xxx")
     assert secret[:10] not in text
-    assert text.endswith(f"... ({len(body) - len(secret) + 3 - MAX_BODY_CHARS} more characters)")
+    assert text.endswith(f"... ({len(body) - MAX_BODY_CHARS} more characters sent)")
 
 
 def test_a_journaled_body_is_shown_redacted_even_in_a_repr():
     sent = SentBody("<ClientSecret>s3cret-value</ClientSecret>", ["unrelated"])
     assert repr(sent) == repr("<ClientSecret>***</ClientSecret>")
+
+
+def test_a_journaled_body_is_decoded_as_its_byte_order_mark_says():
+    body = "<Token>t</Token><Name>Zoë</Name>"
+    assert str(SentBody(body.encode("utf-16"))) == "<Token>***</Token><Name>Zoë</Name>"
+    assert str(SentBody(body.encode("utf-8"))) == "<Token>***</Token><Name>Zoë</Name>"
+    assert str(SentBody(b"<Name>\xff</Name>")) == "<Name>\ufffd</Name>"
