@@ -248,8 +248,7 @@ class Journal:
         """Add one call (``started``: its :func:`time.perf_counter`) and log its one line.
         ``body`` (bytes as received, or text) is kept as a :class:`SentBody`, only ever shown
         redacted; ``secrets`` (the fake's client secrets and passwords) are hidden wherever
-        they stand in the body and the fields, so
-        no caller can keep a secret."""
+        they stand in the body and the fields, so no caller can keep a secret."""
         duration_ms = (time.perf_counter() - started) * 1000
         entry = JournalEntry(
             operation=operation,
