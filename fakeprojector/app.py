@@ -32,6 +32,7 @@ from fakeprojector.soap.mapping import Udc
 from fakeprojector.urls import Route, route
 from fakeprojector.web.consent import ConsentPages
 from fakeprojector.web.dashboard import Dashboard
+from fakeprojector.web.home import home_page
 from fakeprojector.web.rest import RestTwins
 
 log = logging.getLogger("fakeprojector")
@@ -100,7 +101,7 @@ class FakeProjectorApp:
         self.admin = AdminAPI(backend, token=admin_token)
         self.rest = RestTwins(backend)
         self.consent = ConsentPages(backend)
-        self.dashboard = Dashboard(backend)
+        self.dashboard = Dashboard(backend, token=admin_token)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # not populate_request: environ["werkzeug.request"] would make a reference cycle per call
@@ -122,6 +123,8 @@ class FakeProjectorApp:
             return self.rest(request)
         if found.kind == "consent":
             return self.consent(request)
+        if found.kind == "home":
+            return home_page(request)
         if found.kind == "dashboard" or (
             found.endpoint == "index" and request.method in ("GET", "HEAD") and wants_html(request)
         ):
@@ -175,7 +178,7 @@ class FakeProjectorApp:
     def soap_call(self, request: Request) -> Response:
         started = time.perf_counter()
         udc = Udc(self.backend.store, authority=request.host_url.rstrip("/"))
-        response, fault = self._soap_answer(request, udc)
+        response, fault, body = self._soap_answer(request, udc)
         if udc.unexpected:
             self.backend.errors.extend(udc.unexpected)
         summary = udc.summary
@@ -193,24 +196,34 @@ class FakeProjectorApp:
             fields=summary.fields,
             http_status=0 if fault is not None and fault.kind == "drop" else response.status_code,
             fault=fault.kind if fault is not None else None,
+            skipped=tuple(summary.skipped),
+            headers=_journal_headers(request),
+            body=body,
+            error_code=summary.error_code,
+            error_text=summary.error_text,
+            secrets=self.backend.store.secret_values(),
         )
         return response
 
-    def _read_body(self, request: Request) -> bytes | Response:
-        """The request body, or the refusal it gets before reaching the service."""
+    def _read_body(self, request: Request, udc: Udc) -> bytes | Response:
+        """The request body, or the refusal it gets before reaching the service (noted in
+        the call's summary, so the journal says why)."""
+
+        def refuse(status: int, detail: str) -> Response:
+            udc.summary.error_code = errors.CLIENT_MALFORMED.code
+            udc.summary.error_text = detail
+            return _fault_response(errors.CLIENT_MALFORMED, status, detail=detail)
+
         media = (request.mimetype or "").lower()
         if media != "text/xml":
             got = request.content_type or "(none)"
-            return _fault_response(
-                errors.CLIENT_MALFORMED,
+            return refuse(
                 415,
-                detail=f"Cannot process the message because the content type '{got}' was not the expected type '{CONTENT_TYPE}'.",
+                f"Cannot process the message because the content type '{got}' was not the expected type '{CONTENT_TYPE}'.",
             )
         chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
         if request.content_length is None and not chunked:
-            return _fault_response(
-                errors.CLIENT_MALFORMED, 411, detail="A Content-Length header is required."
-            )
+            return refuse(411, "A Content-Length header is required.")
         if chunked:
             # werkzeug stops a streamed body *at* the limit without saying whether more
             # followed: read one byte past it, so an over-long chunked body is told from
@@ -219,26 +232,21 @@ class FakeProjectorApp:
         try:
             body = request.get_data(cache=False)
         except ClientDisconnected:  # the client's error, not ours: no check() failure
-            return _fault_response(
-                errors.CLIENT_MALFORMED,
+            return refuse(
                 400,
-                detail="The request body is incomplete: the connection ended before it, or its chunked encoding is malformed.",
+                "The request body is incomplete: the connection ended before it, or its chunked encoding is malformed.",
             )
         except RequestEntityTooLarge:
             body = None
         if body is None or len(body) > self.max_body:  # also a chunked body the stream did not cut
-            return _fault_response(
-                errors.CLIENT_MALFORMED,
-                413,
-                detail=f"The request body exceeds the limit of {self.max_body} bytes.",
-            )
+            return refuse(413, f"The request body exceeds the limit of {self.max_body} bytes.")
         return body
 
-    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, Fault | None]:
-        """The answer, and the injected fault the call took (if any)."""
-        body = self._read_body(request)
+    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, Fault | None, bytes | None]:
+        """The answer, the injected fault the call took (if any), and the body read."""
+        body = self._read_body(request, udc)
         if isinstance(body, Response):  # refused before the service: never faulted
-            return body, None
+            return body, None, None
         strict = not self.backend.settings.lenient_soap_action
         prepared = self.endpoint.prepare(body, request.headers.get("SOAPAction"), udc, strict)
         fault = self.backend.faults.take(prepared.operation)
@@ -246,9 +254,29 @@ class FakeProjectorApp:
             time.sleep(self.backend.faults.delay_seconds(fault))
         elif fault is not None and fault.kind in ("http_status", "drop"):
             self.endpoint.discard(prepared)
-            return http_fault_response(fault), fault
+            return http_fault_response(fault), fault, body
         answer = self.endpoint.finish(prepared, fault)
-        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault
+        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault, body
+
+
+#: The request headers a journal entry keeps, with their WSGI names: the ones that decide how
+#: a call is dispatched and read, and who sent it. Never ``Authorization`` or a cookie.
+JOURNAL_HEADERS = (
+    ("SOAPAction", "HTTP_SOAPACTION"),
+    ("Content-Type", "CONTENT_TYPE"),
+    ("User-Agent", "HTTP_USER_AGENT"),
+)
+_MAX_HEADER_CHARS = 512
+
+
+def _journal_headers(request: Request) -> dict[str, str]:
+    """Read from the WSGI environ (werkzeug's header lookup costs more than the rest of this)."""
+    environ = request.environ
+    return {
+        name: value[:_MAX_HEADER_CHARS]
+        for name, key in JOURNAL_HEADERS
+        if (value := environ.get(key)) is not None
+    }
 
 
 def _not_found(request: Request, found: Route) -> Response:

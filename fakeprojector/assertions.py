@@ -67,12 +67,17 @@ def matching(
 
 
 def describe(entries: Sequence[JournalEntry], limit: int = 10) -> str:
+    """The last ``limit`` calls, one line each, and under a call every element its reader
+    skipped (a field in the wrong namespace is why ``fields`` lacks it)."""
     if not entries:
         return "  (no SOAP calls were made)"
-    lines = [
-        f"  {i}. {e.operation} status={e.status} errors={list(e.error_numbers)} fields={e.fields}"
-        for i, e in enumerate(entries[-limit:], start=max(1, len(entries) - limit + 1))
-    ]
+    lines = []
+    for i, e in enumerate(entries[-limit:], start=max(1, len(entries) - limit + 1)):
+        error = f" {e.error_code}" if e.error_code else ""
+        lines.append(
+            f"  {i}. {e.operation} status={e.status} errors={list(e.error_numbers)}{error} fields={e.fields}"
+        )
+        lines.extend(f"       skipped {s}" for s in e.skipped)
     return "\n".join(lines)
 
 

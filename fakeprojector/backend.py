@@ -15,16 +15,21 @@ from typing import Any
 
 from fakeprojector import assertions
 from fakeprojector.clock import AdjustableClock, TokenSource
+from fakeprojector.contract import parse_guid
 from fakeprojector.faults import Fault, FaultInjector
 from fakeprojector.fixtures import FixturesSource
 from fakeprojector.journal import Journal, JournalEntry
 from fakeprojector.records import (
+    CODE_STATES,
+    TOKEN_STATES,
     AccessToken,
     Account,
     AuthorizationCode,
     Client,
+    CodeState,
     RefreshToken,
     TokenState,
+    User,
 )
 from fakeprojector.rules import OPERATIONS
 from fakeprojector.settings import Settings
@@ -115,9 +120,54 @@ class FakeBackend:
         """Register a client app; id and secret are generated when absent."""
         return self.store.add_client(client_id, client_secret, name, redirect_uris)
 
-    def clients(self) -> list[Client]:
+    def clients(self, client_id: str | None = None) -> list[Client]:
+        """The registered clients, oldest first (only ``client_id``'s, in any GUID form, when given)."""
+        wanted = _client_filter(client_id)
         with self.store.lock:
-            return list(self.store.clients.values())
+            return [c for c in self.store.clients.values() if wanted is None or c.client_id == wanted]
+
+    def add_user(self, account: str, username: str, password: str) -> User:
+        """A user who can sign in on ``account``'s consent page (the account must exist);
+        the same username (without case) is replaced."""
+        return self.store.add_user(account, username, password)
+
+    def users(self, account: str | None = None) -> list[User]:
+        """The consent page's users, oldest first (only ``account``'s, without case, when given)."""
+        with self.store.lock:
+            found = list(self.store.users.values())
+        return [u for u in found if account is None or u.account.lower() == account.lower()]
+
+    def refresh_tokens(
+        self, client_id: str | None = None, account: str | None = None, state: str | None = None
+    ) -> list[tuple[RefreshToken, TokenState]]:
+        """Every refresh token with its state, oldest first, filtered by whichever of
+        ``client_id``, ``account`` (without case) and ``state`` are given."""
+        _check_state(state, TOKEN_STATES)
+        store = self.store
+        with store.lock:
+            found = [(t, store.refresh_token_state(t.token)) for t in store.refresh_tokens.values()]
+        return [(t, s) for t, s in found if s is not None and _keep(t, s, client_id, account, state)]
+
+    def access_tokens(
+        self, client_id: str | None = None, account: str | None = None, state: str | None = None
+    ) -> list[tuple[AccessToken, TokenState]]:
+        """Every access token (session ticket) with its state, filtered as :meth:`refresh_tokens`."""
+        _check_state(state, TOKEN_STATES)
+        store = self.store
+        with store.lock:
+            found = [(t, store.access_token_state(t.token)) for t in store.access_tokens.values()]
+        return [(t, s) for t, s in found if s is not None and _keep(t, s, client_id, account, state)]
+
+    def authorization_codes(
+        self, client_id: str | None = None, account: str | None = None, state: str | None = None
+    ) -> list[tuple[AuthorizationCode, CodeState]]:
+        """Every authorization code with its state (``unused``, ``used``, ``expired``), filtered
+        as :meth:`refresh_tokens`."""
+        _check_state(state, CODE_STATES)
+        store = self.store
+        with store.lock:
+            found = [(c, store.code_state(c)) for c in store.codes.values()]
+        return [(c, s) for c, s in found if _keep(c, s, client_id, account, state)]
 
     def add_refresh_token(
         self,
@@ -234,3 +284,32 @@ class FakeBackend:
             raise ServerError(
                 f"{len(errors)} request(s) failed inside fakeprojector: {errors[0]!r}"
             ) from errors[0]
+
+
+def _client_filter(client_id: str | None) -> str | None:
+    """A ``client_id`` filter in canonical GUID form; anything else names no client."""
+    if client_id is None:
+        return None
+    guid = parse_guid(client_id)
+    if guid is None:
+        raise ValueError(f"client_id must be a GUID, not {client_id!r}")
+    return guid
+
+
+def _check_state(state: str | None, allowed: tuple[str, ...]) -> None:
+    if state is not None and state not in allowed:
+        raise ValueError(f"state must be one of {', '.join(allowed)}, not {state!r}")
+
+
+def _keep(
+    record: RefreshToken | AccessToken | AuthorizationCode,
+    state: str,
+    client_id: str | None,
+    account: str | None,
+    wanted_state: str | None,
+) -> bool:
+    return (
+        (client_id is None or record.client_id == _client_filter(client_id))
+        and (account is None or (record.account or "").lower() == account.lower())
+        and (wanted_state is None or state == wanted_state)
+    )

@@ -69,12 +69,14 @@ output:
   stderr gets one log line per SOAP call (operation, status, error numbers, HTTP status,
   duration, injected fault); client secrets are never logged.
 
-admin API (JSON, under <base URL>/_fakeprojector/):
-  GET health | POST reset | GET, POST settings | GET, POST accounts | GET, POST clients
-  POST refresh-tokens | GET refresh-tokens/{token} | GET access-tokens/{token}
-  POST authorization-codes | GET, DELETE requests
-  GET, POST, DELETE faults | GET, DELETE faults/{id}
-  Loopback callers only, unless --admin-token is set: then 'Authorization: Bearer TOKEN'.
+admin API (JSON, under <base URL>/_fakeprojector/; OpenAPI 3 at openapi.json):
+  GET health | POST reset | GET, POST settings | GET, POST clock | GET, POST accounts
+  GET, POST clients | GET, POST users | GET, POST refresh-tokens | GET refresh-tokens/{token}
+  GET, POST access-tokens | GET access-tokens/{token} | GET, POST authorization-codes
+  GET, DELETE requests | GET, POST, DELETE faults | GET, DELETE faults/{id}
+  POST and DELETE need 'Content-Type: application/json'. Without --admin-token: loopback
+  callers addressing localhost, 127.0.0.1 or [::1] only; with it: 'Authorization: Bearer TOKEN'.
+  The dashboard: <base URL>/_fakeprojector/dashboard.
 
 exit status:
   0 stopped by Ctrl-C or SIGTERM; 2 bad fixtures, settings or options, or the port is taken.

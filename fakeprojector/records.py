@@ -12,6 +12,10 @@ from typing import Literal
 from fakeprojector.settings import Settings
 
 TokenState = Literal["active", "revoked", "expired"]
+#: An authorization code's state: not yet exchanged, exchanged once, or past its lifetime.
+CodeState = Literal["unused", "used", "expired"]
+TOKEN_STATES: tuple[TokenState, ...] = ("active", "revoked", "expired")
+CODE_STATES: tuple[CodeState, ...] = ("unused", "used", "expired")
 
 
 @dataclass(frozen=True)

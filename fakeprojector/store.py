@@ -27,6 +27,7 @@ from fakeprojector.records import (
     Account,
     AuthorizationCode,
     Client,
+    CodeState,
     Fixtures,
     RefreshToken,
     TokenState,
@@ -77,6 +78,7 @@ class Store:
         self.access_tokens: dict[str, AccessToken] = {}
         self.codes: dict[str, AuthorizationCode] = {}
         self.users: dict[tuple[str, str], User] = {}
+        self._secrets: tuple[str, ...] | None = None
         #: refresh token -> access tokens issued from it (revocation cascades) [choice].
         self.access_by_refresh: dict[str, list[str]] = {}
         #: authorization code -> tokens first issued for it (replay revocation).
@@ -91,6 +93,7 @@ class Store:
             self.accounts = {a.code: a for a in f.accounts}
             self.clients = {c.client_id: c for c in f.clients}
             self.users = {(u.account.lower(), u.username.lower()): u for u in f.users}
+            self._secrets = None
             for rt in f.refresh_tokens:
                 self._put_refresh(_stamp(rt, now))
             for at in f.access_tokens:
@@ -155,6 +158,7 @@ class Store:
         )
         with self.lock:
             self.clients[cid] = client
+            self._secrets = None
         return client
 
     def client(self, client_id: str) -> Client | None:
@@ -324,9 +328,56 @@ class Store:
                 else:
                     self.revoke_access_token(token)
 
+    def code_state(self, code: AuthorizationCode) -> CodeState:
+        """``used`` once exchanged, else ``expired`` past its lifetime, else ``unused``."""
+        if code.used:
+            return "used"
+        if code.expires_ns is not None and self.clock.time_ns() >= code.expires_ns:
+            return "expired"
+        return "unused"
+
     # --- users ---------------------------------------------------------------------
     def user(self, account: str, username: str) -> User | None:
         return self.users.get((account.lower(), username.lower()))
+
+    def account_code(self, code: str) -> str | None:
+        """The account's code as it was added (matched without case, as the consent page
+        matches it), or ``None``."""
+        with self.lock:
+            for known in self.accounts:
+                if known.lower() == code.lower():
+                    return known
+        return None
+
+    def add_user(self, account: str, username: str, password: str) -> User:
+        """A user who can sign in on ``account``'s consent page; the same username (without
+        case) on that account is replaced. The account must exist: a user of an unknown
+        account could never sign in, so it is refused rather than kept in silence."""
+        if not username:
+            raise SetupError("username must not be empty")
+        if not password:
+            raise SetupError("password must not be empty")
+        with self.lock:
+            known = self.account_code(account)
+            if known is None:
+                raise SetupError(f"unknown account {account!r}: add it first (add_account, POST accounts)")
+            user = User(account=known, username=username, password=password)
+            self.users[(known.lower(), username.lower())] = user
+            self._secrets = None
+            return user
+
+    def secret_values(self) -> list[str]:
+        """Every client secret and user password: what a journaled body must never show,
+        wherever a client put it."""
+        with self.lock:
+            return [c.client_secret for c in self.clients.values()] + [
+                u.password for u in self.users.values()
+            ]
+
+    def users_of(self, account: str) -> list[User]:
+        """The users who can sign in on ``account`` (without case), in the order added."""
+        with self.lock:
+            return [u for (acc, _), u in self.users.items() if acc == account.lower()]
 
     # --- summaries -----------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -25,6 +25,9 @@ from fakeprojector.contract import AUTHORIZE_PATH, REST_REVOKE_PATH, REST_TOKEN_
 #: The fake's own URL space: the admin API and the dashboard [choice].
 ADMIN_PREFIX: Final = "/_fakeprojector"
 DASHBOARD_PATH: Final = ADMIN_PREFIX + "/dashboard"
+OPENAPI_PATH: Final = ADMIN_PREFIX + "/openapi.json"
+#: The small HTML index linking the service, the WSDL, the dashboard and the admin API.
+HOME_PATH: Final = "/"
 
 #: The vendor's endpoints: name -> path.
 VENDOR_ROUTES: Final = (
@@ -38,14 +41,18 @@ VENDOR_ROUTES: Final = (
 ADMIN_ROUTES: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("/", "index", ("GET",)),
     ("/health", "health", ("GET",)),
+    (OPENAPI_PATH.removeprefix(ADMIN_PREFIX), "openapi", ("GET",)),
     ("/reset", "reset", ("POST",)),
     ("/settings", "settings", ("GET", "POST")),
+    ("/clock", "clock", ("GET", "POST")),
     ("/accounts", "accounts", ("GET", "POST")),
     ("/clients", "clients", ("GET", "POST")),
-    ("/refresh-tokens", "refresh_tokens", ("POST",)),
+    ("/users", "users", ("GET", "POST")),
+    ("/refresh-tokens", "refresh_tokens", ("GET", "POST")),
     ("/refresh-tokens/<token:token>", "refresh_token", ("GET",)),
+    ("/access-tokens", "access_tokens", ("GET", "POST")),
     ("/access-tokens/<token:token>", "access_token", ("GET",)),
-    ("/authorization-codes", "authorization_codes", ("POST",)),
+    ("/authorization-codes", "authorization_codes", ("GET", "POST")),
     ("/requests", "requests", ("GET", "DELETE")),
     ("/faults", "faults", ("GET", "POST", "DELETE")),
     ("/faults/<int:fault_id>", "fault", ("GET", "DELETE")),
@@ -63,7 +70,8 @@ class _TokenConverter(BaseConverter):
 @dataclass(frozen=True)
 class Route:
     """What a path names: ``kind`` is ``service``, ``rest``, ``consent``, ``dashboard``,
-    ``admin`` (then ``endpoint`` is the admin handler's name) or ``None`` (no such page)."""
+    ``home`` (the HTML index at ``/``), ``admin`` (then ``endpoint`` is the admin handler's
+    name) or ``None`` (no such page)."""
 
     kind: str | None
     endpoint: str | None = None
@@ -97,6 +105,8 @@ def _static_vendor_routes() -> dict[str, Route]:
 def route(path: str, method: str) -> Route:
     """The endpoint ``path`` names for ``method``."""
     vendor, own = _maps()
+    if path == HOME_PATH:
+        return Route("home")
     if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
         try:
             endpoint, values = own.bind("fake", "/").match(path, method=method)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -131,3 +132,55 @@ def test_every_relative_link_in_the_docs_resolves(doc):
         elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
             broken.append(target)
     assert not broken, f"{doc.relative_to(ROOT)}: broken links {broken}"
+
+
+STANDALONE = ROOT / "docs" / "standalone-server.md"
+
+
+def _runnable_blocks(path: Path) -> list[str]:
+    """The ``sh`` blocks of ``path`` that call a running fake at 127.0.0.1:8080 (not the ones
+    that start a server, or call another host)."""
+    return [
+        b
+        for b in blocks(path, "sh")
+        if ("$A" in b or "127.0.0.1:8080" in b) and "fakeprojector serve" not in b and "http://fake:" not in b
+    ]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the docs' examples need curl")
+def test_standalone_server_page_curl_examples_run_as_written(tmp_path):
+    """Every curl example of docs/standalone-server.md, in order, against one real ``fakeprojector
+    serve``; curl fails the run on any HTTP error (``--fail-with-body``), so each example must work."""
+    examples = _runnable_blocks(STANDALONE)
+    assert len(examples) >= 5, "the page lost its examples"
+    port = str(_free_port())
+    runnable = "\n".join(
+        ["set -e", "curl() { command curl --fail-with-body --max-time 20 \"$@\"; }",
+         f"fakeprojector serve --port {port} > serve.out 2> serve.err &", "trap 'kill %1 2>/dev/null' EXIT",
+         "for _ in $(seq 100); do [ -s serve.out ] && break; sleep 0.1; done",
+         *(block.replace("8080", port) for block in examples)]
+    )  # fmt: skip
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("FAKEPROJECTOR_ADMIN_TOKEN", None)
+    out = subprocess.run(
+        ["bash", "-c", runnable],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, (out.stderr, out.stdout[-3000:])
+    text = out.stdout
+    assert '"name": "My .NET app"' in text
+    assert text.count('"client_secret"') == 1  # in the POST's answer only, never in the list
+    assert text.count("jane-password") == 1
+    assert '"username": "jane"' in text
+    assert '"now": "2030-01-01T00:00:00Z"' in text
+    assert '"now": "2030-01-01T00:01:01Z"' in text
+    assert '"reason": "wrong namespace"' in text
+    assert '"kind": "redirect"' in text
+    assert '"cleared": ' in text
+    assert "ARQC8d/V3CZk+kOWf7w3KQ==" in text
+    assert json.loads((tmp_path / "fakeprojector-admin.openapi.json").read_text())["openapi"].startswith("3.")

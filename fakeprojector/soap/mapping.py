@@ -19,7 +19,7 @@ from fakeprojector import errors
 from fakeprojector.contract import INT, REQUEST_BASE_FIELDS, names, snake
 from fakeprojector.errors import OAuthError
 from fakeprojector.faults import Fault
-from fakeprojector.journal import journal_fields
+from fakeprojector.journal import SkippedElement, journal_fields
 from fakeprojector.rules import CallContext, Operation
 from fakeprojector.soap import wire
 from fakeprojector.soap.models import PwsFault, PwsMessage, result_type
@@ -35,6 +35,11 @@ class CallSummary:
     fields: dict[str, Any] = field(default_factory=dict)
     status: str | None = None
     error_numbers: list[int] = field(default_factory=list)
+    #: Why it failed: ``ErrorCode`` and ``ErrorText``, or a SOAP fault's code and reason.
+    error_code: str | None = None
+    error_text: str | None = None
+    #: Elements of the request the WCF reader skipped (:func:`fakeprojector.soap.wire.read_request`).
+    skipped: list[SkippedElement] = field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +130,7 @@ def call(ctx: Any, operation: Operation, service_request: Any) -> Any:
     except OAuthError as exc:
         summary.status = "Fail"
         summary.error_numbers = [exc.entry.number]
+        summary.error_code, summary.error_text = exc.entry.code, exc.text
         if store.settings.error_style == "fault":
             raise PwsFaultError(exc.entry, exc.text, request.request_id or 0, operation.name) from None
         return result(operation, store, request.request_id, "Fail", [message(exc.entry, exc.text)], {})
@@ -153,6 +159,7 @@ def fault_error(udc: Udc, fault: Fault, service_name: str) -> PwsFaultError:
     p = fault.params
     entry = errors.CatalogueEntry(p["error_number"], p["error_code"], p["error_text"])
     udc.summary.error_numbers = [entry.number]
+    udc.summary.error_code, udc.summary.error_text = entry.code, entry.template
     return PwsFaultError(entry, p["error_text"], udc.summary.request_id or 0, service_name)
 
 

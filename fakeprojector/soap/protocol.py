@@ -140,7 +140,7 @@ class WcfSoap11(Soap11):
     def deserialize(self, ctx: Any, message: Any) -> None:
         request_cls = request_type(self.operations[ctx.descriptor.name])
         try:
-            values = wire.read_request(ctx.in_body_doc, request_cls)
+            values = wire.read_request(ctx.in_body_doc, request_cls, ctx.udc.summary.skipped)
         except wire.WireError as exc:
             raise WireFault(exc) from None
         ctx.in_object = [wire.instance(request_cls, values) if values else None]
@@ -156,6 +156,8 @@ class WcfSoap11(Soap11):
         if isinstance(error, WireFault):
             ctx.out_document = wire.render_fault(error.error.entry, error.error.params)
             ctx.transport.resp_code = error.error.status
+            summary = ctx.udc.summary
+            summary.error_code, summary.error_text = error.error.entry.code, str(error.error)
         elif isinstance(error, PwsFaultError):
             ctx.out_document = error.render()
             ctx.transport.resp_code = 500

@@ -30,6 +30,7 @@ from spyne.model.primitive import Integer
 
 from fakeprojector import errors, xmltext
 from fakeprojector.contract import NS_SERVICE, NS_SOAP12_ENV, NS_SOAP_ENV, NS_XSI, REQUEST_PARAM
+from fakeprojector.journal import SkippedElement
 
 _is_nil = xmltext.is_nil
 
@@ -151,6 +152,31 @@ def _read_index(cls: Any) -> dict[tuple[str, str], int]:
     return {(m.ns, m.name): i for i, m in enumerate(members(cls))}
 
 
+@cache
+def _namespace_of(cls: Any) -> dict[str, str]:
+    """Member name -> the namespace it belongs in (for a skipped element's ``expected_namespace``)."""
+    return {m.name: m.ns for m in members(cls)}
+
+
+def _split(tag: str) -> tuple[str, str]:
+    if tag[0] == "{":
+        ns, _, name = tag[1:].partition("}")
+        return ns, name
+    return "", tag
+
+
+def _skip_wrapper_child(wrapper: etree._Element, el: etree._Element, skipped: list[SkippedElement]) -> None:
+    """A child of the operation wrapper other than the first ``serviceRequest``."""
+    ns, name = _split(el.tag)
+    if name == REQUEST_PARAM and ns == NS_SERVICE:
+        reason, expected = "duplicate", NS_SERVICE
+    elif name == REQUEST_PARAM:
+        reason, expected = "wrong namespace", NS_SERVICE
+    else:
+        reason, expected = "unknown", None
+    skipped.append(SkippedElement(_split(wrapper.tag)[1], name, ns, expected, reason))
+
+
 def _deserialization_error(detail: str) -> WireError:
     return WireError(errors.DESERIALIZATION_FAILED, detail=detail)
 
@@ -170,16 +196,27 @@ def _read_int(el: etree._Element, name: str) -> int | None:
     return value
 
 
-def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
+def read_request(
+    wrapper: etree._Element, request_cls: Any, skipped: list[SkippedElement] | None = None
+) -> dict[str, Any]:
     """The fields of ``serviceRequest`` under WCF's reading rules; absent ones are missing.
 
-    Returns ``{field: value}`` with ``None`` for nil and ``""`` for an empty element.
+    Returns ``{field: value}`` with ``None`` for nil and ``""`` for an empty element. Every
+    element WCF skips in silence (``wrong namespace``, ``out of order``, ``unknown``,
+    ``duplicate``) is appended to ``skipped`` when given, for the journal: the answer
+    stays WCF's, and the client's mistake becomes visible.
     """
     param = None
     for child in wrapper:
-        if child.tag == _PARAM:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == _PARAM and param is None:
             param = child
-            break
+            if skipped is None:
+                break
+        elif skipped is not None:
+            _skip_wrapper_child(wrapper, child, skipped)
     if param is None or _is_nil(param):
         return {}
     plan = members(request_cls)
@@ -188,12 +225,23 @@ def read_request(wrapper: etree._Element, request_cls: Any) -> dict[str, Any]:
     position = 0
     for el in param:
         tag = el.tag
-        if not isinstance(tag, str) or tag[0] != "{":
+        if not isinstance(tag, str):
             continue
-        ns, _, name = tag[1:].partition("}")
+        if tag[0] == "{":  # inline: this loop runs once per field of every call
+            ns, _, name = tag[1:].partition("}")
+        else:
+            ns, name = "", tag
         i = index.get((ns, name))
         if i is None or i < position:
-            continue  # unknown, wrong namespace, out of order or repeated: WCF skips it
+            # unknown, wrong namespace, out of order or repeated: WCF skips it
+            if skipped is not None:
+                expected = _namespace_of(request_cls).get(name)
+                if i is not None:
+                    reason = "duplicate" if name in out else "out of order"
+                else:
+                    reason = "wrong namespace" if expected is not None else "unknown"
+                skipped.append(SkippedElement(REQUEST_PARAM, name, ns, expected, reason))
+            continue
         position = i + 1
         member = plan[i]
         if _is_nil(el):

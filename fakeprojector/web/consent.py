@@ -34,6 +34,7 @@ from werkzeug.wrappers import Request, Response
 from fakeprojector.backend import FakeBackend
 from fakeprojector.contract import AUTHORIZE_PATH, CODE_CHALLENGE_RULE, PKCE_METHODS, is_code_challenge_form
 from fakeprojector.records import Client
+from fakeprojector.urls import ADMIN_PREFIX
 from fakeprojector.web.pages import esc, html_response
 
 AUTHORIZE_PREFIX = AUTHORIZE_PATH + "/"
@@ -41,6 +42,8 @@ OPERATION = "oauth2authorize"
 COOKIE = "fakeprojector_consent"
 FORM_LIFETIME_SECONDS = 600
 MAX_PENDING = 1000
+#: How many usernames the sign-in hint names.
+HINT_USERS = 5
 PARAMETERS = (
     "response_type",
     "client_id",
@@ -187,7 +190,7 @@ class ConsentPages:
             raise _Redirect("invalid_request", "code_challenge_method must be S256 or plain")
         if challenge is not None and not is_code_challenge_form(challenge):
             raise _Redirect("invalid_request", f"code_challenge {CODE_CHALLENGE_RULE}")
-        known = self._account(account)
+        known = self.store.account_code(account)
         if known is None:
             raise _Redirect("invalid_request", f"unknown account code {account!r}")
         return Authorization(
@@ -199,14 +202,6 @@ class ConsentPages:
             code_challenge=challenge,
             code_challenge_method=(method or "plain") if challenge else None,
         )
-
-    def _account(self, code: str) -> str | None:
-        """The account's code as the fixtures spell it (matched without case), or ``None``."""
-        with self.store.lock:
-            for known in self.store.accounts:
-                if known.lower() == code.lower():
-                    return known
-        return None
 
     # --- POST: the form's answer ------------------------------------------------------
     def _post(self, request: Request, account: str, fields: dict[str, Any]) -> Response:
@@ -260,6 +255,24 @@ class ConsentPages:
             if now - oldest.created < FORM_LIFETIME_SECONDS and len(self._pending) <= MAX_PENDING:
                 break
             del self._pending[token]
+
+    def _hint(self, account: str) -> str:
+        """Who can sign in here: the account's usernames (never a password), or, when it
+        has none, how to add one or skip the page."""
+        users = self.store.users_of(account)
+        if users:
+            names = ", ".join(u.username for u in users[:HINT_USERS])
+            more = f" and {len(users) - HINT_USERS} more" if len(users) > HINT_USERS else ""
+            return (
+                f'<p class="muted" id="hint">fakeprojector: sign in as a user of account {esc(account)}: '
+                f"<b>{esc(names)}</b>{esc(more)} (with the password set in the fixtures or the admin API).</p>"
+            )
+        return (
+            f'<p class="muted" id="hint">fakeprojector: account <b>{esc(account)}</b> has no users to sign in '
+            f"with. Add one in the fixtures (<code>users</code>), with <code>POST {ADMIN_PREFIX}/users</code> "
+            "or <code>fp.add_user(...)</code>; or turn on auto-approve (<code>--auto-approve</code>, the "
+            "<code>auto_approve</code> setting) to skip this page.</p>"
+        )
 
     # --- answers ----------------------------------------------------------------------
     def _issue(self, auth: Authorization, fields: dict[str, Any]) -> Response:
@@ -329,8 +342,7 @@ class ConsentPages:
             '<button type="submit" class="primary" id="approve" name="decision" value="approve">Sign in and allow</button>'
             '<button type="submit" class="secondary" id="deny" name="decision" value="deny" formnovalidate>Deny</button>'
             "</div></form>"
-            '<p class="muted">fakeprojector: the default fixtures hold the user sample.user / sample-password '
-            "on account SAMPLE.</p></div>"
+            f"{self._hint(auth.account)}</div>"
         )
         response = html_response("Sign in to Projector", body)
         response.set_cookie(

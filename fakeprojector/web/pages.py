@@ -35,9 +35,18 @@ th{color:#5b6b7c;font-weight:600;background:#f8fafc}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
 .state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}
 .s-active,.s-Ok,.s-unused{background:#e3f4e8;color:#1c6b35}
-.s-revoked,.s-Fail,.s-fault,.s-used{background:#fdecea;color:#8a1c12}
+.s-revoked,.s-Fail,.s-fault,.s-used,.s-soap_fault,.s-http_status,.s-drop{background:#fdecea;color:#8a1c12}
+.s-redirect,.s-FailSessionInvalid{background:#fff6e0;color:#6b4d00}
 .s-expired{background:#eef0f3;color:#5b6b7c}
 .counts{display:flex;gap:22px;flex-wrap:wrap}.counts div{font-size:13px;color:#5b6b7c}.counts b{display:block;font-size:20px;color:#1d2733}
+.s-frozen{background:#e6eefb;color:#1f3a5f}.s-running{background:#eef0f3;color:#5b6b7c}
+form.inline{display:inline;margin:0}button.danger{background:#fff;color:#8a1c12;border-color:#c9473a;padding:4px 12px}
+td button.secondary{padding:2px 10px;font-size:12px}
+.warn{background:#fff6e0;border:1px solid #f0d48a;color:#6b4d00;padding:4px 8px;border-radius:5px;margin-top:4px}
+.warn ul{margin:2px 0 0 18px;padding:0}.reason{color:#8a1c12;font-size:12px;max-width:360px}
+code.full{user-select:all;word-break:break-all}pre{white-space:pre-wrap;word-break:break-all;font-size:12px;background:#f8fafc;padding:6px;margin:4px 0}
+details summary{cursor:pointer;color:#1f5fa8;font-size:12px}a.consent{font-size:12px;margin-left:6px}
+ul.links{line-height:1.9}
 """
 
 

@@ -175,6 +175,7 @@ class RestTwins:
             error_numbers=numbers,
             fields=fields,
             http_status=status,
+            secrets=self.store.secret_values(),
         )
         return response
 

@@ -290,6 +290,51 @@ def test_the_admin_index_stays_json_unless_a_browser_asks(target):
     assert "fakeprojector dashboard" in page.text
 
 
+@pytest.mark.choice("home.index")
+def test_the_base_url_is_an_html_index_of_the_fake(target):
+    for accept in ("text/html", "*/*"):
+        page = request("GET", target.base_url + "/", headers={"Accept": accept})
+        assert page.status == 200
+        assert page.headers["content-type"].startswith("text/html")
+        for link in (
+            target.url,
+            target.url + "?wsdl",
+            target.base_url + "/_fakeprojector/dashboard",
+            target.base_url + "/_fakeprojector/",
+            target.base_url + "/_fakeprojector/openapi.json",
+        ):
+            assert f'href="{link}"' in page.text
+    assert request("POST", target.base_url + "/", body=b"x").status == 405
+
+
+@pytest.mark.choice("home.index")
+def test_the_index_escapes_the_host_it_echoes(target):
+    page = request("GET", target.base_url + "/", headers={"Host": 'x"><script>alert(1)</script>'})
+    assert page.status == 200
+    assert "<script>alert" not in page.text
+
+
+@pytest.mark.choice("consent.hint")
+def test_the_sign_in_hint_names_the_account_s_users_never_a_password(fake_projector):
+    base = fake_projector.base_url
+    cid = fake_projector.clients()[0].client_id
+    query = urllib.parse.urlencode(
+        {"response_type": "code", "client_id": cid, "redirect_uri": "https://localhost/callback"}
+    )
+    sample = request("GET", f"{base}/oauth2authorize/SAMPLE?{query}").text
+    assert "sign in as a user of account SAMPLE: <b>sample.user</b>" in sample
+    assert "sample-password" not in sample
+    fake_projector.add_account("EMPTY")
+    empty = request("GET", f"{base}/oauth2authorize/empty?{query}").text
+    assert "account <b>EMPTY</b> has no users to sign in with" in empty
+    assert "<code>POST /_fakeprojector/users</code>" in empty
+    assert "sample.user" not in empty
+    for i in range(7):
+        fake_projector.add_user("EMPTY", f"user{i}", "pw")
+    many = request("GET", f"{base}/oauth2authorize/EMPTY?{query}").text
+    assert "<b>user0, user1, user2, user3, user4</b> and 2 more" in many
+
+
 @pytest.mark.choice("consent.sign-in")
 def test_sign_in_as_a_fixture_user_of_the_account(fake_projector):
     """On the default fixtures (the contract fixtures hold no user): sample.user on SAMPLE."""

@@ -100,7 +100,7 @@ def http_json(
 ) -> tuple[int, Any, dict[str, str]]:
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
+    if data is not None or method in ("POST", "DELETE"):  # as the docs tell a curl user
         request.add_header("Content-Type", "application/json")
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")

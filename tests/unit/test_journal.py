@@ -11,7 +11,15 @@ from datetime import datetime, timezone
 import pytest
 
 from fakeprojector.clock import AdjustableClock
-from fakeprojector.journal import DEFAULT_MAX_ENTRIES, REDACTED, Journal, journal_fields
+from fakeprojector.journal import (
+    DEFAULT_MAX_ENTRIES,
+    MAX_BODY_CHARS,
+    REDACTED,
+    Journal,
+    SentBody,
+    journal_fields,
+    redact_body,
+)
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 TOKEN = "E2BgYJjLoNrEY50z-7gMN1evukfd3EWpZcn5RQW6xemGeYelfl_aetMDAA"
@@ -117,3 +125,56 @@ def test_one_info_line_per_call_and_no_field_in_it(caplog, kwargs, line):
     assert (record.name, record.levelno) == ("fakeprojector", logging.INFO)
     assert re.match(line, record.getMessage()), record.getMessage()
     assert TOKEN not in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("body", "redacted"),
+    [
+        ("<r:ClientSecret>s</r:ClientSecret>", "<r:ClientSecret>***</r:ClientSecret>"),
+        ('<ClientSecret a="1">s</ClientSecret >', '<ClientSecret a="1">***</ClientSecret >'),
+        ("<Token></Token><Code/>", "<Token></Token><Code/>"),
+        ("<TokenType>refresh_token</TokenType>", "<TokenType>refresh_token</TokenType>"),
+        ("<ErrorCode>x</ErrorCode>", "<ErrorCode>x</ErrorCode>"),
+        ("<code>c</code><codeVerifier>v</codeVerifier>", "<code>***</code><codeVerifier>***</codeVerifier>"),
+        (
+            "<NewPassword>p</NewPassword><UserSecret>s</UserSecret>",
+            "<NewPassword>***</NewPassword><UserSecret>***</UserSecret>",
+        ),
+        (
+            "<p:RevokeToken><Token>t</Token></p:RevokeToken>",
+            "<p:RevokeToken><Token>***</Token></p:RevokeToken>",
+        ),
+        ("<Password>p", "<Password>***"),
+        ("<Password>p<Next>n</Next>", "<Password>***<Next>n</Next>"),
+        ("<Password><![CDATA[p]]></Password>", "<Password>***</Password>"),
+    ],
+)
+def test_redact_body_hides_every_secret_and_token(body, redacted):
+    assert redact_body(body) == redacted
+
+
+def test_a_journaled_body_shows_a_bounded_prefix():
+    text = str(SentBody("<a>" + "x" * (MAX_BODY_CHARS + 10) + "</a>"))
+    assert text.endswith("... (17 more characters sent)")
+    assert len(text) < MAX_BODY_CHARS + 40
+
+
+def test_a_secret_across_the_cut_is_hidden_whole():
+    secret = "Known-Secret-0123456789"
+    body = "<a>" + "x" * (MAX_BODY_CHARS - 10) + secret + "</a>" + "y" * 100_000
+    text = str(SentBody(body, [secret]))
+    assert text.startswith("<a>xxx")
+    assert secret[:10] not in text
+    assert text.endswith(f"... ({len(body) - MAX_BODY_CHARS} more characters sent)")
+
+
+def test_a_journaled_body_is_shown_redacted_even_in_a_repr():
+    sent = SentBody("<ClientSecret>s3cret-value</ClientSecret>", ["unrelated"])
+    assert repr(sent) == repr("<ClientSecret>***</ClientSecret>")
+
+
+def test_a_journaled_body_is_decoded_as_its_byte_order_mark_says():
+    body = "<Token>t</Token><Name>Zoë</Name>"
+    assert str(SentBody(body.encode("utf-16"))) == "<Token>***</Token><Name>Zoë</Name>"
+    assert str(SentBody(body.encode("utf-8"))) == "<Token>***</Token><Name>Zoë</Name>"
+    assert str(SentBody(b"<Name>\xff</Name>")) == "<Name>\ufffd</Name>"
