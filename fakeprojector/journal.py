@@ -96,6 +96,7 @@ class JournalEntry:
             "skipped": [s.as_dict() for s in self.skipped],
             "headers": dict(self.headers),
             "body": self.body,
+            "extra": dict(self.extra),
         }
 
 
@@ -126,6 +127,7 @@ class Journal:
         skipped: tuple[SkippedElement, ...] = (),
         headers: dict[str, str] | None = None,
         body: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> JournalEntry:
         """Add one call (``started``: its :func:`time.perf_counter`) and log its one line."""
         duration_ms = (time.perf_counter() - started) * 1000
@@ -142,6 +144,7 @@ class Journal:
             skipped=skipped,
             headers=headers or {},
             body=body,
+            extra=extra or {},
         )
         self.append(entry)
         log.info(

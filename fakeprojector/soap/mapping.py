@@ -19,7 +19,7 @@ from fakeprojector import errors
 from fakeprojector.contract import INT, REQUEST_BASE_FIELDS, names, snake
 from fakeprojector.errors import OAuthError
 from fakeprojector.faults import Fault
-from fakeprojector.journal import journal_fields
+from fakeprojector.journal import SkippedElement, journal_fields
 from fakeprojector.rules import CallContext, Operation
 from fakeprojector.soap import wire
 from fakeprojector.soap.models import PwsFault, PwsMessage, result_type
@@ -35,6 +35,10 @@ class CallSummary:
     fields: dict[str, Any] = field(default_factory=dict)
     status: str | None = None
     error_numbers: list[int] = field(default_factory=list)
+    #: Elements the reader skipped (the operations of a loaded WSDL report them).
+    skipped: tuple[SkippedElement, ...] = ()
+    #: What else the journal keeps of the call (``stub``: the id of the stub that answered).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
