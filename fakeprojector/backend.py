@@ -16,7 +16,7 @@ from typing import Any
 from fakeprojector import assertions
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.faults import Fault, FaultInjector
-from fakeprojector.fixtures import FixtureError, FixturesSource, load_fixtures
+from fakeprojector.fixtures import FixturesSource, load_fixtures
 from fakeprojector.journal import Journal, JournalEntry
 from fakeprojector.records import (
     AccessToken,
@@ -31,7 +31,7 @@ from fakeprojector.records import (
 from fakeprojector.rules import OPERATIONS
 from fakeprojector.settings import Settings
 from fakeprojector.store import Store
-from fakeprojector.stubs import LoadedContract, NoContract, Stub, StubBook, check_spec
+from fakeprojector.stubs import LoadedContract, NoContract, Stub, StubBook, check_fixture_stubs, check_spec
 
 
 class ServerError(RuntimeError):
@@ -68,7 +68,7 @@ class FakeBackend:
         self.stubs = StubBook()
         self.contract: LoadedContract = contract or NoContract()
         #: The fixtures' stubs as the contract checked them: every reset adds them again.
-        self._fixture_stubs = _check_fixture_stubs(self.store.fixtures, self.contract)
+        self._fixture_stubs = check_fixture_stubs(self.store.fixtures, self.contract)
         self._add_fixture_stubs()
         #: Exceptions raised inside request handling, re-raised by :meth:`check`.
         self.errors: list[BaseException] = []
@@ -78,15 +78,25 @@ class FakeBackend:
         OAuth operations, and those of the loaded WSDL."""
         return [*OPERATIONS, *(n for n in self.contract.operation_names if n not in OPERATIONS)]
 
-    def attach_contract(self, contract: LoadedContract | None) -> None:
-        """Answer the operations of ``contract`` (``None``: none) from now on. The fixtures'
-        stubs are checked against it first (a :class:`FixtureError` changes nothing); the
-        stubs added since the last reset are dropped."""
-        contract = contract or NoContract()
-        self._fixture_stubs = _check_fixture_stubs(self.store.fixtures, contract)
+    def attach_contract(
+        self,
+        contract: LoadedContract | None,
+        fixtures: FixturesSource | Sequence[FixturesSource] | Fixtures | None = None,
+    ) -> None:
+        """Answer the operations of ``contract`` (``None``: none) from now on, with
+        ``fixtures`` (default: the loaded ones), and reset. The fixtures are validated and
+        their stubs checked against ``contract`` first: a :class:`FixtureError` changes nothing."""
+        self._switch(contract or NoContract(), self.store.fixtures if fixtures is None else fixtures)
+
+    def _switch(
+        self, contract: LoadedContract, fixtures: FixturesSource | Sequence[FixturesSource] | Fixtures
+    ) -> None:
+        loaded = load_fixtures(fixtures)
+        checked = check_fixture_stubs(loaded, contract)
         self.contract = contract
-        self.stubs.clear()
-        self._add_fixture_stubs()
+        self.store.load(loaded)
+        self._fixture_stubs = checked
+        self.reset()
 
     # --- state -----------------------------------------------------------------------
     def reset(self) -> None:
@@ -103,11 +113,7 @@ class FakeBackend:
     def load_fixtures(self, fixtures: FixturesSource | Sequence[FixturesSource]) -> None:
         """Replace the fixtures (validated first, their stubs against the loaded WSDL: a bad
         file changes nothing) and reset to them."""
-        loaded = load_fixtures(fixtures)
-        checked = _check_fixture_stubs(loaded, self.contract)
-        self.store.load(loaded)
-        self._fixture_stubs = checked
-        self.reset()
+        self._switch(self.contract, fixtures)
 
     def _add_fixture_stubs(self) -> None:
         for spec, prepared in self._fixture_stubs:
@@ -317,17 +323,3 @@ class FakeBackend:
             raise ServerError(
                 f"{len(errors)} request(s) failed inside fakeprojector: {errors[0]!r}"
             ) from errors[0]
-
-
-def _check_fixture_stubs(fixtures: Fixtures, contract: LoadedContract) -> list[tuple[StubSpec, Any]]:
-    """Every stub of ``fixtures`` checked against ``contract``: a misfit names the file, the
-    stub and the path, before anything changes."""
-    source = ", ".join(fixtures.sources)
-    checked = []
-    for index, spec in enumerate(fixtures.stubs):
-        label = f"stubs[{index}] (operation '{spec.operation}')"
-        try:
-            checked.append((spec, contract.check_stub(spec)))
-        except ValueError as exc:
-            raise FixtureError(source, label, None, str(exc)) from None
-    return checked

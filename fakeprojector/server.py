@@ -81,13 +81,24 @@ class FakeProjector(FakeBackend):
         self._server: serving.Server | None = None
         self._thread: threading.Thread | None = None
 
-    def load_wsdl(self, wsdl: str | os.PathLike[str] | None) -> None:
-        """Serve the operations of ``wsdl`` from now on (``None``: only the OAuth ones), and
-        its metadata. Loaded once per process per file; the fixtures' stubs are checked
-        against it first (a bad WSDL or stub changes nothing); other stubs are dropped."""
+    def load_wsdl(
+        self,
+        wsdl: str | os.PathLike[str] | None,
+        fixtures: FixturesSource | Sequence[FixturesSource] = None,
+    ) -> None:
+        """Serve the operations of ``wsdl`` from now on (``None``: only the OAuth ones) and
+        its metadata, with ``fixtures`` (default: the loaded ones), and reset. Loaded once
+        per process per file; the fixtures' stubs are checked against it first: a bad WSDL
+        or stub changes nothing."""
         loaded = _load_wsdl(wsdl) if wsdl is not None else None
-        self.attach_contract(loaded)
+        self.attach_contract(loaded, fixtures)
         self.wsdl = loaded.contract.path if loaded is not None else None
+
+    @staticmethod
+    def check_wsdl(wsdl: str | os.PathLike[str]) -> int:
+        """Load ``wsdl`` (cached for the fakes of this process) and return how many operations
+        it has; a ``ValueError`` names the file, the element and the problem."""
+        return len(_load_wsdl(wsdl).contract.operations)
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> FakeProjector:

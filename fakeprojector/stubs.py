@@ -16,7 +16,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from fakeprojector.records import StubSpec
+from fakeprojector.fixtures import FixtureError
+from fakeprojector.records import Fixtures, StubSpec
 
 
 class LoadedContract(Protocol):
@@ -159,3 +160,17 @@ class NoContract:
             f"{spec.operation}: stubs answer the operations of a loaded WSDL, and none is loaded: "
             "start the fake with FakeProjector(wsdl=PATH), 'serve --wsdl PATH' or --fake-projector-wsdl PATH"
         )
+
+
+def check_fixture_stubs(fixtures: Fixtures, contract: LoadedContract) -> list[tuple[StubSpec, Any]]:
+    """Every stub of ``fixtures`` checked against ``contract``, in order: a misfit is a
+    :class:`FixtureError` naming the file, the stub and the path."""
+    source = ", ".join(fixtures.sources)
+    checked = []
+    for index, spec in enumerate(fixtures.stubs):
+        label = f"stubs[{index}] (operation '{spec.operation}')"
+        try:
+            checked.append((spec, contract.check_stub(check_spec(spec))))
+        except ValueError as exc:
+            raise FixtureError(source, label, None, str(exc)) from None
+    return checked
