@@ -59,7 +59,7 @@ def request_values(contract: Contract, operation: str, ticket: str | None) -> di
     op = contract.operations[operation]
     typ = contract.complex_type(op.parameter.type)
     values = {m.name: sample(contract, m) for m in typ.members if m.required}
-    if ticket is not None:
+    if ticket is not None and any(m.name == "SessionTicket" for m in typ.members):
         values["SessionTicket"] = ticket
     if operation == "PwsAuthenticate":
         values.update(SAMPLE_USER)
