@@ -81,7 +81,9 @@ def test_a_stub_is_answered_in_schema_order_and_namespaces(fake_projector, fixtu
 def test_when_matches_dotted_paths_through_arrays_and_the_newest_match_wins(fake_projector):
     fake_projector.stub("PwsSaveWidgets", respond={"SavedCount": 1})
     fake_projector.stub("PwsSaveWidgets", respond={"SavedCount": 2}, when={"Widgets.Name": "Gear"})
-    assert save_widgets(fake_projector, "Bolt", "Gear").result().findtext("w:SavedCount", namespaces=NS) == "2"  # any item matches
+    assert (
+        save_widgets(fake_projector, "Bolt", "Gear").result().findtext("w:SavedCount", namespaces=NS) == "2"
+    )  # any item matches
     assert save_widgets(fake_projector, "Bolt").result().findtext("w:SavedCount", namespaces=NS) == "1"
     fake_projector.stub("PwsGetWidget", respond={"Widget": {"Name": "one"}}, when={"WidgetCode": "W-1"})
     assert get_widget(fake_projector, "W-1").result().findtext("w:Widget/w:Name", namespaces=NS) == "one"
@@ -93,7 +95,9 @@ def test_when_matches_dotted_paths_through_arrays_and_the_newest_match_wins(fake
 def test_times_limits_a_stub_then_the_older_one_answers_again(fake_projector):
     fake_projector.stub("PwsSaveWidgets", respond={"SavedCount": 1})
     twice = fake_projector.stub("PwsSaveWidgets", respond={"SavedCount": 2}, times=2)
-    counts = [save_widgets(fake_projector, "x").result().findtext("w:SavedCount", namespaces=NS) for _ in range(3)]
+    counts = [
+        save_widgets(fake_projector, "x").result().findtext("w:SavedCount", namespaces=NS) for _ in range(3)
+    ]
     assert counts == ["2", "2", "1"]
     assert fake_projector.stubs.get(twice) is None
     assert [s.applied for s in fake_projector.stub_list()] == [1]
