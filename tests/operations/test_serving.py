@@ -71,6 +71,7 @@ def test_addresses_follow_the_host_the_client_used(fake_projector):
 
 
 # --- a generated client calls everything ----------------------------------------------------
+@pytest.mark.choice("operations.generated")
 def test_a_zeep_client_from_the_fakes_wsdl_calls_every_operation(fake_projector, fixture_contract):
     client = ZeepClient(fake_projector.wsdl_url)
     ticket = client.ticket()
@@ -109,6 +110,7 @@ def test_every_session_operation_refuses_a_bad_ticket_with_10004(fake_projector,
     fake_projector.assert_called("PwsGetWidget", status="FailSessionInvalid")
 
 
+@pytest.mark.choice("operations.generated")
 def test_an_operation_without_a_ticket_member_needs_none(fake_projector, fixture_contract):
     """``PwsPing``'s request does not derive from ``PwsRequest``: no session to check."""
     client = ZeepClient(fake_projector.wsdl_url)
@@ -155,6 +157,7 @@ def test_a_body_that_is_not_the_actions_operation_is_deserialization_failed(fake
 
 
 @pytest.mark.contract("wire.reading")
+@pytest.mark.choice("operations.loaded")
 def test_skipped_elements_are_journaled_and_required_ones_still_required(fake_projector):
     ticket = _ticket(fake_projector)
     members = (
@@ -219,6 +222,7 @@ def test_a_vendor_operation_the_bundle_lacks_still_names_the_fake(fake_projector
     assert "fakeprojector does not implement operation 'PwsGetProject'" in answer.fault()[1]
 
 
+@pytest.mark.choice("operations.loaded")
 def test_the_oauth_operations_keep_their_own_rules(fake_projector):
     answer = revoke(fake_projector.url, SessionTicket="ARQC8d/V3CZk+kOWf7w3KQ==")
     assert answer.status_text == "Fail"
