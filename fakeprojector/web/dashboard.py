@@ -2,23 +2,26 @@
 
 One server-rendered page, reloading itself (``<meta http-equiv="refresh">``, every
 :data:`DEFAULT_REFRESH_SECONDS`; ``?refresh=N`` changes it, ``0`` stops it): clients,
-refresh and access tokens and authorization codes with their states, and the request
-journal, newest first. Never a client secret, and every token, code or verifier only by
+refresh and access tokens and authorization codes with their states, the loaded WSDL and
+its stubs, and the request journal, newest first. Never a client secret, and every token, code or verifier only by
 its first :data:`PREFIX_LENGTH` characters [choice]; so it answers any caller that can
 reach the fake, unlike the admin API. Every value goes through ``html.escape``.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from fakeprojector import coverage
 from fakeprojector.backend import FakeBackend
 from fakeprojector.contract import AUTHORIZE_PATH, SERVICE_PATH
 from fakeprojector.journal import JournalEntry
 from fakeprojector.records import AccessToken, AuthorizationCode, Client, RefreshToken
+from fakeprojector.stubs import Stub
 from fakeprojector.web.pages import esc, html_response
 
 DEFAULT_REFRESH_SECONDS = 2
@@ -85,6 +88,14 @@ class Dashboard:
             counts = store.counts()
         names = {c.client_id: c.name or c.client_id for c in clients}
         entries = self.journal.entries()[-JOURNAL_ROWS:][::-1]
+        contract = self.backend.contract
+        stubs = self.backend.stub_list()
+        served = coverage.served(contract.operation_names)
+        wsdl = (
+            f"WSDL <code>{esc(contract.name)}</code>: {esc(served)}"
+            if contract.name
+            else f"No WSDL loaded: {esc(served)}"
+        )
         base = host_url.rstrip("/")
         summary = (
             "".join(
@@ -103,7 +114,8 @@ class Dashboard:
             f'<p class="muted">Fake clock {esc(_time(now))} &middot; auto-approve '
             f'<b id="auto-approve">{"on" if settings.auto_approve else "off"}</b> &middot; SOAP '
             f"<code>{esc(base)}{SERVICE_PATH}</code> &middot; consent "
-            f"<code>{esc(base)}{AUTHORIZE_PATH}/{{accountCode}}</code></p></section>"
+            f"<code>{esc(base)}{AUTHORIZE_PATH}/{{accountCode}}</code></p>"
+            f'<p class="muted" id="wsdl">{wsdl}</p></section>'
         )
         return (
             overview
@@ -134,6 +146,17 @@ class Dashboard:
                 ("code", "state", "client", "account", "redirect URI", "PKCE"),
                 [_code_row(c, now, names) for c in codes],
                 "no authorization codes",
+            )
+            + (
+                _table(
+                    "Stubs (the newest matching one answers)",
+                    "stubs",
+                    ("id", "operation", "when", "status", "times left", "applied", "respond"),
+                    [_stub_row(st) for st in reversed(stubs)],
+                    "no stubs",
+                )
+                if contract.name
+                else ""
             )
             + _table(
                 f"Request journal (newest first, last {JOURNAL_ROWS})",
@@ -179,6 +202,21 @@ def _code_row(c: AuthorizationCode, now_ns: int, names: dict[str, str]) -> str:
     )
 
 
+def _short(value: Any, limit: int = 120) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _stub_row(st: Stub) -> str:
+    times = "until removed" if st.times is None else str(st.times)
+    return (
+        f'<tr class="stub" data-operation="{esc(st.operation)}">'
+        f"<td>{esc(st.id)}</td><td>{esc(st.operation)}</td><td><code>{esc(_short(dict(st.spec.when)))}</code></td>"
+        f"<td>{esc(st.spec.status)}</td><td>{esc(times)}</td><td>{esc(st.applied)}</td>"
+        f"<td><code>{esc(_short(dict(st.spec.respond)))}</code></td></tr>"
+    )
+
+
 def _field(name: str, value: Any) -> str:
     text = prefix(str(value)) if name in SECRET_VALUES and value else str(value)
     if len(text) > 80:
@@ -188,6 +226,8 @@ def _field(name: str, value: Any) -> str:
 
 def _journal_row(e: JournalEntry) -> str:
     fields = " ".join(_field(k, v) for k, v in e.fields.items() if v is not None)
+    if "stub" in e.extra:
+        fields += f' <span class="stubbed">stub {esc(e.extra["stub"])}</span>'
     status = e.status or "-"
     return (
         f'<tr class="call" data-operation="{esc(e.operation)}" data-status="{esc(status)}">'

@@ -4,6 +4,8 @@ same journal, fault injection and ``reset()`` as the OAuth operations."""
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 from lxml import etree
 
@@ -292,3 +294,22 @@ def test_faults_apply_to_loaded_operations(fake_projector):
         ("PwsAuthenticate", "redirect", "redirect"),
         ("PwsGetWidget", "Ok", None),
     ]
+
+
+def test_the_dashboard_shows_the_wsdl_its_stubs_and_which_answered(fake_projector):
+    stub_id = fake_projector.stub("PwsGetWidget", respond={"Widget": {"Name": "<b>Sprocket</b>"}}, times=2)
+    get_widget(fake_projector)
+    page = http_text(fake_projector.base_url + "/_fakeprojector/dashboard?refresh=0")
+    assert (
+        "WSDL <code>Fixture.wsdl</code>: answers 4 of the vendor&#x27;s 149 operations, and 3 other" in page
+    )
+    assert f'<tr class="stub" data-operation="PwsGetWidget"><td>{stub_id}</td>' in page
+    assert "<td>1</td><td>1</td>" in page  # one call left, one applied
+    assert "&lt;b&gt;Sprocket&lt;/b&gt;" in page
+    assert "<b>Sprocket</b>" not in page
+    assert f'<span class="stubbed">stub {stub_id}</span>' in page
+
+
+def http_text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode())
