@@ -32,6 +32,7 @@ import os
 import platform
 import re
 import shutil
+import ssl
 import statistics
 import subprocess
 import sys
@@ -67,9 +68,15 @@ DEFAULT_SERVER = "werkzeug"  # what FakeProjector.start() serves with
 
 
 # --- helpers ----------------------------------------------------------------------------
-def _post_revoke(port: int, body: bytes = REVOKE_BODY, timeout: float = 10) -> tuple[int, bytes]:
-    """One revoke over a fresh connection, as a test's client would send it."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def _post_revoke(
+    port: int, body: bytes = REVOKE_BODY, timeout: float = 10, context: ssl.SSLContext | None = None
+) -> tuple[int, bytes]:
+    """One revoke over a fresh connection, as a test's client would send it (HTTPS with ``context``)."""
+    conn = (
+        http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+        if context is not None
+        else http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    )
     try:
         conn.request("POST", SERVICE_PATH, body=body, headers=REVOKE_HEADERS)
         resp = conn.getresponse()
@@ -115,7 +122,7 @@ def _summary_ms(samples: list[float]) -> dict[str, float]:
 
 
 def _port_of(url: str) -> int:
-    m = re.match(r"http://[^:/]+:(\d+)/", url)
+    m = re.match(r"https?://[^:/]+:(\d+)/", url)
     if m is None:
         raise RuntimeError(f"no port in {url!r}")
     return int(m.group(1))
@@ -169,6 +176,78 @@ def cold_start(quick: bool) -> dict[str, Any]:
         "fakeprojector_start": _summary_ms(in_process),
         "first_revoke_after_start": _summary_ms(first_revoke),
         "command": f"{Path(sys.executable).name} -m fakeprojector serve --port 0",
+        "tls": _tls_start(quick),
+    }
+
+
+def _tls_start(quick: bool) -> dict[str, Any]:
+    """What ``--tls`` adds at start: importing ``cryptography`` (a fresh process), making the
+    CA and server certificate, ``FakeProjector(tls=True).start()`` in an imported process, and
+    ``serve --tls`` from process start to the first revoke answered over HTTPS."""
+    try:
+        from fakeprojector import tls
+    except ImportError as exc:  # an older checkout
+        return {"skipped": str(exc)}
+    if tls._missing_cryptography() is not None:
+        return {"skipped": "cryptography is not installed (pip install 'fakeprojector[tls]')"}
+    runs = 1 if quick else 7
+    imports: list[float] = []
+    cli: list[float] = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", "import time; t = time.perf_counter(); import cryptography.x509, "
+             "cryptography.hazmat.primitives.asymmetric.ec; print(time.perf_counter() - t)"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        imports.append(float(out.stdout))
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fakeprojector",
+                "serve",
+                "--port",
+                "0",
+                "--tls",
+                "--log-level",
+                "warning",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().strip()
+            ca_file = proc.stdout.readline().strip().removeprefix("CA certificate: ")
+            status, body = _post_revoke(_port_of(url), context=ssl.create_default_context(cafile=ca_file))
+            cli.append(time.perf_counter() - started)
+            if not _ok(status, body):
+                raise RuntimeError(f"the --tls CLI's first revoke failed: {status} {body[:200]!r}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    from fakeprojector import FakeProjector
+
+    generate: list[float] = []
+    for _ in range(5 if quick else 100):
+        started = time.perf_counter()
+        tls.generate()
+        generate.append(time.perf_counter() - started)
+    starts: list[float] = []
+    for _ in range(3 if quick else 30):
+        started = time.perf_counter()
+        fake = FakeProjector(tls=True).start()
+        starts.append(time.perf_counter() - started)
+        fake.stop()
+    return {
+        "cryptography_import_fresh_process": _summary_ms(imports),
+        "generate_ca_and_certificate": _summary_ms(generate),
+        "fakeprojector_tls_start": _summary_ms(starts),
+        "cli_tls_start_to_first_revoke": _summary_ms(cli),
+        "command": f"{Path(sys.executable).name} -m fakeprojector serve --port 0 --tls",
     }
 
 
@@ -721,6 +800,16 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("cold CLI start to first revoke", f"{v:.0f} ms", "<= 600 ms", _mark(v <= 600)))
         v = cs["fakeprojector_start"]["median_ms"]
         rows.append(("FakeProjector() + start() (imported)", f"{v:.1f} ms", "", "-"))
+    tls_start = cs.get("tls", {})
+    if "cli_tls_start_to_first_revoke" in tls_start:
+        v = tls_start["cli_tls_start_to_first_revoke"]["median_ms"]
+        rows.append(("cold CLI start --tls to first HTTPS revoke", f"{v:.0f} ms", "", "-"))
+        v = tls_start["cryptography_import_fresh_process"]["median_ms"]
+        rows.append(("  of which: import cryptography (fresh process)", f"{v:.0f} ms", "", "-"))
+        v = tls_start["generate_ca_and_certificate"]["median_ms"]
+        rows.append(("  of which: make the CA and certificate", f"{v:.2f} ms", "", "-"))
+        v = tls_start["fakeprojector_tls_start"]["median_ms"]
+        rows.append(("FakeProjector(tls=True) + start() (imported)", f"{v:.1f} ms", "", "-"))
     pt = results.get("per_test", {})
     if "reset_plus_revoke" in pt:
         v = pt["reset_plus_revoke"]["median_ms"]

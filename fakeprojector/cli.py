@@ -1,10 +1,11 @@
-"""``fakeprojector`` on the command line: ``serve`` a fake, ``check-fixtures`` a file (and a
-WSDL), ``wsdl-save`` a live service's metadata.
+"""``fakeprojector`` on the command line: ``serve`` a fake, ``wait`` for one, ``check-fixtures`` a
+file (and a WSDL), ``wsdl-save`` a live service's metadata.
 
 ``serve`` prints the service URL as the first line of stdout, flushed, once it accepts
 connections (scripts read it to learn a ``--port 0`` choice); Ctrl-C and SIGTERM stop it
 cleanly with exit status 0. Bad fixtures or settings fail at start with exit status 2
-and a message naming the file, entry and field.
+and a message naming the file, entry and field. ``wait`` (:mod:`fakeprojector.waiting`)
+waits for a server with a deadline, for CI scripts.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
-from fakeprojector import __version__, options
+from fakeprojector import __version__, options, waiting
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
 from fakeprojector.settings import SettingsError, specs
 from fakeprojector.stubs import check_fixture_stubs
@@ -54,7 +56,9 @@ service URL (WSDL: the service URL + ?wsdl).
 _EPILOG = """\
 examples:
   fakeprojector serve --port 8080
-  fakeprojector serve --port 0 --fixtures base.json --fixtures mine.json --ready-file /tmp/fp.json
+  fakeprojector serve --port 0 --fixtures base.json --fixtures mine.json --ready-file /tmp/fp.json &
+  URL=$(fakeprojector wait --ready-file /tmp/fp.json --pid $!)
+  fakeprojector serve --tls --port 8443
   fakeprojector serve --wsdl contract/PwsProjectorServices.wsdl
   fakeprojector check-fixtures mine.json
   fakeprojector check-fixtures --wsdl contract/PwsProjectorServices.wsdl mine.json
@@ -65,7 +69,8 @@ Run 'fakeprojector serve --help' for every option of the server.
 
 _SERVE_EPILOG = """\
 output:
-  The first line of stdout is the service URL, printed once connections are accepted.
+  The first line of stdout is the service URL, printed once connections are accepted;
+  with --tls, the second is 'CA certificate: PATH', the file clients trust.
   stderr gets one log line per SOAP call (operation, status, error numbers, HTTP status,
   duration, injected fault); client secrets are never logged.
 
@@ -79,6 +84,25 @@ admin API (JSON, under <base URL>/_fakeprojector/):
 
 exit status:
   0 stopped by Ctrl-C or SIGTERM; 2 bad fixtures, settings or options, or the port is taken.
+"""
+
+_WAIT_EPILOG = """\
+what counts as up:
+  any HTTP answer to a GET of the URL, whatever its status; redirects are not followed,
+  proxies not used. A certificate that does not verify fails at once.
+
+examples:
+  fakeprojector serve --port 0 --ready-file /tmp/fp.json & URL=$(fakeprojector wait --ready-file /tmp/fp.json --pid $!)
+  fakeprojector wait http://127.0.0.1:8080/ --timeout 60
+  fakeprojector wait https://127.0.0.1:8443/ --ca-file ca.pem
+
+output:
+  stdout: the URL that answered (with --ready-file, the service URL in it).
+  stderr: on failure, one line saying why.
+
+exit status:
+  0 the server answers; 1 the deadline passed, the server process exited, or its certificate
+  does not verify; 2 bad options.
 """
 
 
@@ -120,7 +144,24 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument(
         "--ready-file",
         metavar="PATH",
-        help="once serving, write JSON {url, wsdl_url, admin_url, pid} here (atomically); removed on a clean stop",
+        help="once serving, write JSON {url, wsdl_url, admin_url, pid, ca_file} here (atomically); removed on a clean stop",
+    )
+    net.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a certificate made at start for localhost, 127.0.0.1 and ::1, signed by "
+        "a CA made at start, whose certificate is written to a file (printed, and ca_file in the "
+        "ready file); needs the 'cryptography' package: pip install 'fakeprojector[tls]'",
+    )
+    net.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        help="serve HTTPS with this certificate (chain) instead; implies --tls",
+    )
+    net.add_argument(
+        "--tls-key",
+        metavar="PEM",
+        help="the private key of --tls-cert (unencrypted; default: in the --tls-cert file)",
     )
     net.add_argument(
         "--log-level",
@@ -170,6 +211,33 @@ def build_parser() -> argparse.ArgumentParser:
         "Switchable choices of the contract; each overrides the fixtures' 'settings'\n(see docs/fixtures-and-settings.md).",
     )
     _add_setting_flags(behaviour)
+
+    wait = sub.add_parser(
+        "wait",
+        help="wait until a server answers, with a deadline (for CI scripts)",
+        description="Wait until URL (or the server of a 'serve --ready-file') answers an HTTP GET, "
+        "at most --timeout seconds; stop at once when the server process (--pid) has exited.",
+        epilog=_WAIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    wait.add_argument("url", nargs="?", metavar="URL", help="the URL to try (or give --ready-file)")
+    wait.add_argument(
+        "--ready-file",
+        metavar="PATH",
+        help="wait for the ready file of 'serve --ready-file PATH', then for its URL (its ca_file trusted)",
+    )
+    wait.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="the deadline (default: 30)"
+    )
+    wait.add_argument(
+        "--pid",
+        type=int,
+        metavar="PID",
+        help="the server's process ($! after 'serve ... &'): stop when it exits",
+    )
+    wait.add_argument(
+        "--ca-file", metavar="PEM", help="trust this CA certificate for https:// (default: the system's CAs)"
+    )
 
     check = sub.add_parser(
         "check-fixtures",
@@ -267,6 +335,9 @@ def serve(args: argparse.Namespace) -> int:
             seed=args.seed,
             admin_token=args.admin_token,
             wsdl=args.wsdl,
+            tls=args.tls,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
             **kwargs,
         )
     except options.OptionError as exc:  # name the flag as it was typed
@@ -284,7 +355,13 @@ def serve(args: argparse.Namespace) -> int:
         _restore_signals(previous_mask)
         return _usage_error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     if ready_file is not None:  # before the URL line: whoever reads that line may read the file next
-        ready = {"url": fake.url, "wsdl_url": fake.wsdl_url, "admin_url": fake.admin_url, "pid": os.getpid()}
+        ready = {
+            "url": fake.url,
+            "wsdl_url": fake.wsdl_url,
+            "admin_url": fake.admin_url,
+            "pid": os.getpid(),
+            "ca_file": fake.ca_file,
+        }
         tmp = ready_file.with_name(ready_file.name + ".tmp")
         try:
             tmp.write_text(json.dumps(ready), encoding="utf-8")
@@ -294,13 +371,16 @@ def serve(args: argparse.Namespace) -> int:
             _restore_signals(previous_mask)
             return _usage_error(f"--ready-file: cannot write {ready_file}: {exc.strerror or exc}")
     print(fake.url, flush=True)
+    if fake.ca_file is not None:
+        print(f"CA certificate: {fake.ca_file}", flush=True)
     logging.getLogger("fakeprojector").info(
-        "serving %s (WSDL %s, admin %s) on fixtures %s%s",
+        "serving %s (WSDL %s, admin %s) on fixtures %s%s%s",
         fake.url,
         fake.wsdl_url,
         fake.admin_url,
         ", ".join(fake.fixture_sources),
         f", and every operation of {fake.wsdl}" if fake.wsdl is not None else "",
+        f"; clients trust the CA certificate {fake.ca_file}" if fake.ca_file else "",
     )
     try:
         _wait_for_stop_signal()
@@ -309,6 +389,34 @@ def serve(args: argparse.Namespace) -> int:
         if ready_file is not None:
             ready_file.unlink(missing_ok=True)
         logging.getLogger("fakeprojector").info("stopped")
+    return 0
+
+
+def wait(args: argparse.Namespace) -> int:
+    """``fakeprojector wait``: 0 and the URL on stdout once it answers; 1 and the reason on
+    stderr when it will not (deadline, server exited, certificate); 2 for bad options."""
+    try:
+        if (args.url is None) == (args.ready_file is None):
+            raise options.OptionError("url", "give the server's URL or --ready-file PATH (one of them)")
+        url = waiting.check_url(args.url) if args.url is not None else None
+        timeout = waiting.check_timeout(args.timeout)
+        pid = waiting.check_pid(args.pid) if args.pid is not None else None
+        if args.ca_file is not None:
+            waiting.client_context(args.ca_file)
+    except options.OptionError as exc:
+        return _usage_error(f"{'URL' if exc.option == 'url' else exc.flag}: {exc.problem}")
+    try:
+        answered = waiting.wait(
+            url=url,
+            ready_file=Path(args.ready_file) if args.ready_file is not None else None,
+            timeout=timeout,
+            pid=pid,
+            ca_file=args.ca_file,
+        )
+    except waiting.WaitFailed as exc:
+        print(f"fakeprojector wait: {exc}", file=sys.stderr)
+        return 1
+    print(answered, flush=True)
     return 0
 
 
@@ -376,6 +484,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command == "serve":
             return serve(args)
+        if args.command == "wait":
+            return wait(args)
         if args.command == "check-fixtures":
             return check_fixtures(args)
         if args.command == "wsdl-save":

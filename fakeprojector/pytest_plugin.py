@@ -9,6 +9,8 @@
   ``--fake-projector-fixtures FILE`` / ini ``fake_projector_fixtures``.
 * ``fake_projector_wsdl`` (session scope): a WSDL whose every operation the server answers
   too (``--fake-projector-wsdl PATH`` / ini ``fake_projector_wsdl``; default: none).
+* ``--fake-projector-tls`` / ini ``fake_projector_tls = true``: the session server (and the
+  factory's, unless told ``tls=False``) serve HTTPS; trust ``fake_projector.ca_file``.
 * ``@pytest.mark.fake_projector(fixtures=..., wsdl=..., **settings)``: one test's own
   fixtures, WSDL or settings; the session server goes back to its own afterwards.
 """
@@ -22,7 +24,9 @@ from typing import Any
 import pytest
 
 from fakeprojector.fixtures import FixtureError, FixturesSource, load_fixtures
+from fakeprojector.options import OptionError
 from fakeprojector.server import FakeProjector
+from fakeprojector.tls import Tls
 
 _RUNNING: list[FakeProjector] = []
 
@@ -53,6 +57,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "a WSDL whose every operation the fake_projector fixture answers too (relative to rootdir)",
         default=None,
     )
+    group.addoption(
+        "--fake-projector-tls",
+        action="store_true",
+        default=False,
+        help="serve the fake_projector fixture over HTTPS with a generated certificate "
+        "(trust fake_projector.ca_file); needs 'fakeprojector[tls]'",
+    )
+    parser.addini(
+        "fake_projector_tls",
+        "serve the fake_projector fixture over HTTPS (true/false)",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,6 +85,13 @@ def pytest_configure(config: pytest.Config) -> None:
     wsdl = _configured_wsdl(config)
     if wsdl is not None:  # loaded (and cached for the session server) now: a bad one stops the run
         _check_wsdl(wsdl)
+    if _configured_tls(config):  # no certificate can be made: stop the run at once, saying why
+        try:
+            Tls(True)
+        except OptionError as exc:
+            raise pytest.UsageError(
+                f"fakeprojector: --fake-projector-tls / fake_projector_tls: {exc.problem}"
+            ) from None
     config.addinivalue_line(
         "markers",
         "fake_projector(fixtures=None, wsdl=None, **settings): give this test its own fixtures file/dict, "
@@ -111,6 +135,10 @@ def _check_wsdl(wsdl: str) -> None:
         ) from None
 
 
+def _configured_tls(config: pytest.Config) -> bool:
+    return bool(config.getoption("--fake-projector-tls") or config.getini("fake_projector_tls"))
+
+
 @pytest.fixture(scope="session")
 def fake_projector_fixtures(pytestconfig: pytest.Config) -> FixturesSource:
     """The fixtures the session server loads; override this fixture to choose in code."""
@@ -139,12 +167,12 @@ def _start(fixtures: Any, **kwargs: Any) -> FakeProjector:
 
 @pytest.fixture(scope="session")
 def fake_projector_server(
-    fake_projector_fixtures: FixturesSource, fake_projector_wsdl: str | None
+    fake_projector_fixtures: FixturesSource, fake_projector_wsdl: str | None, pytestconfig: pytest.Config
 ) -> Iterator[FakeProjector]:
     """The one live server of this session (of this xdist worker)."""
     if fake_projector_wsdl is not None:
         _check_wsdl(fake_projector_wsdl)
-    fake = _start(fake_projector_fixtures, wsdl=fake_projector_wsdl)
+    fake = _start(fake_projector_fixtures, wsdl=fake_projector_wsdl, tls=_configured_tls(pytestconfig))
     yield fake
     fake.stop()
     if fake in _RUNNING:
@@ -201,11 +229,15 @@ def fake_projector(
 
 
 @pytest.fixture
-def fake_projector_factory() -> Iterator[Callable[..., FakeProjector]]:
-    """Start extra fakes: ``factory(fixtures=None, **FakeProjector kwargs)``; stopped at teardown."""
+def fake_projector_factory(pytestconfig: pytest.Config) -> Iterator[Callable[..., FakeProjector]]:
+    """Start extra fakes: ``factory(fixtures=None, **FakeProjector kwargs)``; stopped at teardown.
+    They serve HTTPS when the session's does (``fake_projector_tls``), unless given ``tls=False``."""
     started: list[FakeProjector] = []
+    tls = _configured_tls(pytestconfig)
 
     def factory(fixtures: Any = None, **kwargs: Any) -> FakeProjector:
+        if tls and "tls_cert" not in kwargs:
+            kwargs.setdefault("tls", True)
         fake = _start(fixtures, **kwargs)
         started.append(fake)
         return fake

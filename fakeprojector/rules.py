@@ -273,7 +273,7 @@ def _issue(
 Rule = Callable[[Store, Any, CallContext], Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: one entry per operation, a cheap dict key
 class Operation:
     """One implemented operation: its wire fields (from :mod:`fakeprojector.contract`), the
     rule's request and outcome dataclasses, and the rule. The SOAP models, the service's

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fakeprojector import options, serving
+from fakeprojector import tls as tls_setup
 from fakeprojector.app import DEFAULT_MAX_BODY, FakeProjectorApp
 from fakeprojector.backend import FakeBackend, ServerError
 from fakeprojector.contract import SERVICE_PATH
@@ -30,14 +31,16 @@ LOOPBACK = "127.0.0.1"
 
 
 class FakeProjector(FakeBackend):
-    """A fake Projector PWS on ``http://127.0.0.1:<port>``.
+    """A fake Projector PWS on ``http://127.0.0.1:<port>`` (``https://`` with TLS).
 
     ``fixtures``: a path, a dict, or a list of them (default: the packaged fixtures with the
     vendor's sample client and token). ``settings``: overrides of :class:`Settings`.
     ``seed`` makes generated tokens repeatable. ``stall_timeout`` (30 s) closes a connection
-    that stalls mid-request or idles between requests. Use as a context manager, or call
-    :meth:`start` / :meth:`stop`. Every option is checked here, before anything is bound:
-    a bad one is a ``ValueError`` naming it.
+    that stalls mid-request or idles between requests. ``tls=True`` serves HTTPS with a
+    certificate made at the first start (trust :attr:`ca_file`); ``tls_cert``/``tls_key``
+    serve it with your own PEM files. Use as a context manager, or call :meth:`start` /
+    :meth:`stop`. Every option is checked here, before anything is bound: a bad one is a
+    ``ValueError`` naming it.
 
     ``wsdl``: a WSDL file (its schemas inline, beside it, or a saved WCF bundle's
     ``?xsd=xsdN`` files in its folder): every operation of it is answered too, with real
@@ -58,6 +61,9 @@ class FakeProjector(FakeBackend):
         journal_size: int | None = None,
         stall_timeout: float = serving.STALL_TIMEOUT,
         wsdl: str | os.PathLike[str] | None = None,
+        tls: bool = False,
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
     ) -> None:
         host = options.text("host", host) or LOOPBACK
         port = options.whole("port", port, 0, options.MAX_PORT)
@@ -67,6 +73,7 @@ class FakeProjector(FakeBackend):
         stall_timeout = options.positive_seconds("stall_timeout", stall_timeout)
         admin_token = options.text("admin_token", admin_token, optional=True)
         seed = options.seed(seed)
+        self._tls = tls_setup.Tls(tls, tls_cert, tls_key)
         if settings is not None and not isinstance(settings, dict):
             raise options.OptionError(
                 "settings", f"must be a dict of settings, not {type(settings).__name__}"
@@ -104,7 +111,12 @@ class FakeProjector(FakeBackend):
     def start(self) -> FakeProjector:
         if self._server is not None:
             raise RuntimeError("this FakeProjector is already running")
-        server = serving.serve(self.host, self._port, self.app, self.stall_timeout)
+        context = self._tls.start()
+        try:
+            server = serving.serve(self.host, self._port, self.app, self.stall_timeout, context)
+        except BaseException:
+            self._tls.stop()
+            raise
         if self.host not in (LOOPBACK, "localhost", "::1"):
             log.warning("fakeprojector is listening on %s: reachable beyond this machine", self.host)
         self._server = server
@@ -121,6 +133,7 @@ class FakeProjector(FakeBackend):
             return
         serving.close(server, thread)
         self._server = self._thread = None
+        self._tls.stop()
 
     @property
     def running(self) -> bool:
@@ -140,10 +153,23 @@ class FakeProjector(FakeBackend):
         return int(self._server.port)
 
     @property
+    def tls(self) -> bool:
+        """Whether this fake serves HTTPS."""
+        return self._tls.enabled
+
+    @property
+    def ca_file(self) -> str | None:
+        """The CA certificate (PEM) a client trusts to call this fake over HTTPS, while it runs
+        with a generated certificate (``tls=True``); ``None`` without TLS or with your own."""
+        if self._tls.generated and self._server is None:
+            raise RuntimeError("not started: the CA file is written at start()")
+        return str(self._tls.ca_file) if self._tls.ca_file is not None else None
+
+    @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:<port>``: what ``RedirectUrl`` and ``home_url`` compare with."""
+        """``http(s)://127.0.0.1:<port>``: what ``RedirectUrl`` and ``home_url`` compare with."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{self._tls.scheme}://{host}:{self.port}"
 
     @property
     def url(self) -> str:

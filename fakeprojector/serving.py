@@ -10,13 +10,21 @@ not read (a 413 decided from ``Content-Length``, a 415) or a chunked one still c
 A connection that stalls for ``timeout`` seconds (mid-request, or idle between requests)
 is closed, so slow or silent clients cannot pin threads; :func:`close` also cuts the open
 connections, so ``stop()`` leaves no handler thread waiting on a socket.
+
+With an ``ssl_context`` the server speaks HTTPS, and the TLS handshake happens in each
+connection's own thread, under the same stall timeout (werkzeug's own TLS wraps the listening
+socket, so its ``accept`` would run every handshake in the one accepting thread: a client
+that stalls mid-handshake would block every other). A connection whose first bytes are plain
+HTTP gets a plain-text 400 saying the port speaks HTTPS, then is closed, as nginx does.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
+import time
 from http import HTTPStatus
 from typing import IO, Any
 
@@ -32,6 +40,16 @@ log = logging.getLogger("fakeprojector")
 
 #: Seconds a connection may stall mid-request or sit idle between keep-alive requests [choice].
 STALL_TIMEOUT = 30.0
+#: The first byte of a TLS record carrying a handshake (a ClientHello).
+TLS_HANDSHAKE = 0x16
+#: What plain HTTP sent to an HTTPS port gets, before the connection closes.
+PLAIN_HTTP_ANSWER = (
+    b"HTTP/1.1 400 Bad Request\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\n"
+    b"Connection: close\r\n\r\n%s"
+)
+PLAIN_HTTP_TEXT = b"This port speaks HTTPS only: send the request again to the https:// URL.\n"
 
 
 class _ConnectionInput:
@@ -77,8 +95,16 @@ class Handler(WSGIRequestHandler):
     rfile: Any
     _length: int | None = None
     _server_named = False
+    _refused = False
 
     def setup(self) -> None:
+        context = getattr(self.server, "ssl_context", None)
+        if context is not None:
+            tls = self._start_tls(context)
+            if tls is None:
+                self._refused = True  # nothing more to do: no streams, no tracking
+                return
+            self.request = tls
         super().setup()
         # http.server writes the headers and the body in two sends; on a kept-alive
         # connection Nagle's algorithm would hold the second for the client's delayed ACK (40 ms).
@@ -90,10 +116,56 @@ class Handler(WSGIRequestHandler):
         if isinstance(self.server, Server):
             self.server.track(self.connection)
 
+    def _start_tls(self, context: ssl.SSLContext) -> ssl.SSLSocket | None:
+        """The connection after a TLS handshake, or ``None`` when there is none to serve: the
+        client sent plain HTTP (answered with a 400 here) or something else, stalled past the
+        stall timeout, closed, or failed the handshake (logged at debug level, without its
+        bytes). Tracked meanwhile, so ``stop()`` cuts a stalled handshake too."""
+        sock: socket.socket = self.request
+        server = self.server if isinstance(self.server, Server) else None
+        sock.settimeout(self.timeout)
+        if server is not None:
+            server.track(sock)
+        try:
+            first = sock.recv(1, socket.MSG_PEEK)
+            if first and first[0] != TLS_HANDSHAKE and first.isalpha():  # a request line: GET, POST...
+                _refuse_plain_http(sock)
+            if not first or first[0] != TLS_HANDSHAKE:
+                return None
+            tls = context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        except OSError as exc:
+            log.debug("https: no connection to serve: %s", type(exc).__name__)
+            return None
+        finally:
+            if server is not None:
+                server.untrack(sock)
+        if server is not None:
+            server.track(tls)
+        try:
+            tls.do_handshake()
+        except OSError as exc:  # ssl.SSLError, a timeout, a reset: this connection only
+            log.debug("https: handshake failed: %s", getattr(exc, "reason", None) or type(exc).__name__)
+            if server is not None:
+                server.untrack(tls)
+            tls.close()
+            return None
+        return tls
+
+    def handle(self) -> None:
+        if not self._refused:  # the connection got its answer (or nothing) in setup
+            super().handle()
+
     def finish(self) -> None:
+        if self._refused:
+            return
         if isinstance(self.server, Server):
             self.server.untrack(self.connection)
-        super().finish()
+        try:
+            super().finish()
+        finally:
+            if isinstance(self.request, ssl.SSLSocket):
+                # socketserver closes the socket it accepted, which the TLS wrapper took over
+                self.request.close()
 
     def make_environ(self) -> Any:
         self.rfile.next_request()  # the request line and headers are read: count the body only
@@ -143,11 +215,38 @@ class Handler(WSGIRequestHandler):
         log.debug("http: connection-level error %s", numbers[0] if numbers else "")
 
 
+def _refuse_plain_http(sock: socket.socket) -> None:
+    """Answer plain HTTP on the HTTPS port with a 400, then close without a reset: stop
+    sending, and read what the client sent (briefly) so that unread bytes do not turn the
+    close into a TCP reset that could destroy the answer before the client reads it."""
+    sock.sendall(PLAIN_HTTP_ANSWER % (len(PLAIN_HTTP_TEXT), PLAIN_HTTP_TEXT))
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(0.5)
+    deadline = time.monotonic() + 2.0
+    drained = 0
+    while time.monotonic() < deadline and drained < 1 << 20:
+        data = sock.recv(65536)
+        if not data:
+            break
+        drained += len(data)
+
+
 class Server(ThreadedWSGIServer):
     """werkzeug's threaded server that knows its open connections, so :func:`close` can cut them."""
 
-    def __init__(self, host: str, port: int, app: Any, handler: type[Handler], fd: int) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        app: Any,
+        handler: type[Handler],
+        fd: int,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__(host, port, app, handler=handler, fd=fd)
+        # kept here rather than given to werkzeug, which would wrap the listening socket
+        # (see the module's docstring); werkzeug reads it for wsgi.url_scheme = "https"
+        self.ssl_context = ssl_context
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
@@ -170,10 +269,17 @@ class Server(ThreadedWSGIServer):
                 pass
 
 
-def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) -> Server:
+def serve(
+    host: str,
+    port: int,
+    app: Any,
+    stall_timeout: float = STALL_TIMEOUT,
+    ssl_context: ssl.SSLContext | None = None,
+) -> Server:
     """Bind now (port 0: the OS picks) and return the server; run ``serve_forever`` yourself.
 
-    ``stall_timeout``: seconds a connection may stall mid-request or idle between requests.
+    ``stall_timeout``: seconds a connection may stall mid-request, mid-handshake or idle
+    between requests. ``ssl_context``: serve HTTPS with it.
     """
     handler = (
         Handler
@@ -188,7 +294,7 @@ def serve(host: str, port: int, app: Any, stall_timeout: float = STALL_TIMEOUT) 
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
         sock.bind(get_sockaddr(host, port, family))
         sock.listen(BaseWSGIServer.request_queue_size)  # werkzeug's backlog (128), not socketserver's 5
-        server = Server(host, port, app, handler, sock.fileno())
+        server = Server(host, port, app, handler, sock.fileno(), ssl_context)
     finally:
         sock.close()  # the server holds its own duplicate of the descriptor
     return server

@@ -47,7 +47,9 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("browser tests need Playwright for Python: pip install -e '.[test]' (playwright)")
+        pytest.skip(
+            "browser tests need Playwright for Python: pip install -e '.[browser]' (make test installs it)"
+        )
     path = chromium_path()
     if path is None:
         pytest.skip("browser tests need Chromium: apt-get install chromium (or set FAKEPROJECTOR_CHROMIUM)")

@@ -155,6 +155,7 @@ def test_ready_file_then_sigterm_exits_zero(tmp_path):
             "wsdl_url": srv.url + "?wsdl",
             "admin_url": srv.admin_url + "/",
             "pid": srv.proc.pid,
+            "ca_file": None,  # set with --tls (tests/integration/test_tls.py)
         }
         assert http_json("GET", content["admin_url"] + "health")[0] == 200
         assert srv.stop() == 0
