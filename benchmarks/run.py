@@ -13,6 +13,9 @@ Sections (each in the JSON under its name; benchmarks/README.md says what each m
    on the same server, for each server compared; and a slow-client check.
 5. ``scale``: revoke cost with 1k and 1M refresh tokens in the store; resident memory over
    100k requests.
+6. ``wsdl``: a loaded WSDL (the vendor's 2019 snapshot beside the checkout, else the fixture
+   bundle): load time, ``serve --wsdl`` start to its first answer, and the per-call cost over
+   the server (keep-alive) of a generated and a stubbed answer beside the revoke.
 
 ``--quick`` uses tiny sizes (seconds; CI runs it as a smoke test). Nothing here asserts
 a timing: the table marks each target met or not, for a person to read. Every load loop
@@ -58,7 +61,9 @@ from common import (  # noqa: E402 - after the path tweak
 )
 from serve import SERVERS, available  # noqa: E402
 
-SECTIONS = ("cold_start", "per_test", "wsgi", "http", "scale")
+SECTIONS = ("cold_start", "per_test", "wsgi", "http", "scale", "wsdl")
+VENDOR_WSDL = ROOT.parent / "shared" / "reference" / "projector-wsdl-2019" / "PwsProjectorServices.wsdl"
+FIXTURE_WSDL = ROOT / "fixtures" / "wsdl" / "Fixture.wsdl"
 DEFAULT_SERVER = "werkzeug"  # what FakeProjector.start() serves with
 
 
@@ -632,6 +637,124 @@ def scale(quick: bool) -> dict[str, Any]:
 
 
 # --- report -----------------------------------------------------------------------------
+# --- 6. a loaded WSDL ---------------------------------------------------------------------
+_ENV = (
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:p="http://projectorpsa.com/PwsProjectorServices/" '
+    'xmlns:r="http://projectorpsa.com/DataContracts/Requests/" xmlns:c="http://projectorpsa.com/DataContracts/Shared/Common/" '
+    'xmlns:g="http://projectorpsa.com/DataContracts/Shared/Scheduling/" '
+    'xmlns:w="http://fakeprojector.example/DataContracts/Widgets/"><s:Body><p:{op}><p:serviceRequest>'
+    "<r:SessionTicket>{ticket}</r:SessionTicket>{members}</p:serviceRequest></p:{op}></s:Body></s:Envelope>"
+)
+#: The call measured on each bundle, and the members that name the stubbed case apart.
+_WSDL_CALLS = {
+    "PwsProjectorServices.wsdl": (
+        "PwsGetProject",
+        "<g:Mode>Full</g:Mode><g:ProjectIdentities><c:PwsProjectRef><c:ProjectCode>{code}</c:ProjectCode>"
+        "</c:PwsProjectRef></g:ProjectIdentities>",
+        {"ProjectIdentities.ProjectCode": "STUB"},
+        {"Projects": [{"ProjectDetail": {"Description": "Apollo", "MinutesPerDay": 480}}]},
+    ),
+    "Fixture.wsdl": (
+        "PwsGetWidget",
+        "<w:WidgetCode>{code}</w:WidgetCode>",
+        {"WidgetCode": "STUB"},
+        {"Widget": {"Name": "Sprocket", "Price": 9.5, "Parts": [{"PartNumber": 1, "Label": "bolt"}]}},
+    ),
+}
+
+
+def _keepalive_us(port: int, body: bytes, headers: dict[str, str], n: int) -> list[float]:
+    """``n`` sequential calls on one kept-alive connection, each answered ``Ok``; microseconds."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    samples = []
+    try:
+        for _ in range(n):
+            started = time.perf_counter()
+            conn.request("POST", SERVICE_PATH, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            samples.append((time.perf_counter() - started) * 1e6)
+            if not _ok(resp.status, data):
+                raise RuntimeError(f"a call failed: {resp.status} {data[:300]!r}")
+    finally:
+        conn.close()
+    return samples
+
+
+def wsdl_section(quick: bool) -> dict[str, Any]:
+    from fakeprojector import FakeProjector
+    from fakeprojector.wsdl import load_contract
+
+    path = VENDOR_WSDL if VENDOR_WSDL.is_file() else FIXTURE_WSDL
+    loads = []
+    for _ in range(3 if quick else 15):
+        started = time.perf_counter()
+        contract = load_contract(path)
+        loads.append(time.perf_counter() - started)
+    op, members, when, respond = _WSDL_CALLS[path.name]
+    cli: list[float] = []
+    for _ in range(1 if quick else 5):
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fakeprojector",
+                "serve",
+                "--port",
+                "0",
+                "--log-level",
+                "warning",
+                "--wsdl",
+                str(path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        try:
+            assert proc.stdout is not None
+            port = _port_of(proc.stdout.readline().strip())
+            status, body = _post_revoke(port)
+            cli.append(time.perf_counter() - started)
+            if not _ok(status, body):
+                raise RuntimeError(f"serve --wsdl: the first call failed: {status}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    n, rounds = (20, 2) if quick else (500, 6)
+    samples: dict[str, list[float]] = {"revoke": [], "generated": [], "stubbed": []}
+    with FakeProjector(wsdl=path) as fake:
+        ticket = fake.add_access_token(SAMPLE_CLIENT).token
+        fake.stub(op, respond=respond, when=when)
+        action = f'"http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/{op}"'
+        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": action}
+        bodies = {
+            name: _ENV.format(op=op, ticket=ticket, members=members.format(code=code)).encode()
+            for name, code in (("generated", "P-1"), ("stubbed", "STUB"))
+        }
+        for _ in range(rounds):  # interleaved, so a busy moment of the machine hits all three
+            samples["revoke"] += _keepalive_us(fake.port, REVOKE_BODY, REVOKE_HEADERS, n)
+            for name, body in bodies.items():
+                samples[name] += _keepalive_us(fake.port, body, headers, n)
+        stubbed = [e for e in fake.requests if e.extra.get("stub")]
+        if not stubbed:
+            raise RuntimeError("the stub never answered")
+        fake.check()
+    return {
+        "wsdl": str(path),
+        "operations": len(contract.operations),
+        "load_contract": _summary_ms(loads),
+        "cli_start_to_first_answer": _summary_ms(cli),
+        "per_call_keepalive_us": {
+            name: {"median_us": round(statistics.median(v), 1), "calls": len(v)}
+            for name, v in samples.items()
+        },
+        "call": op,
+    }
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -750,6 +873,29 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     if "skipped" in hs:
         rows.append(("HTTP", "skipped: " + hs["skipped"], "", "-"))
+    wl = results.get("wsdl", {})
+    if "load_contract" in wl:
+        name = Path(wl["wsdl"]).name
+        v = wl["load_contract"]["median_ms"]
+        rows.append(
+            (
+                f"WSDL load ({name}, {wl['operations']} operations)",
+                f"{v:.0f} ms",
+                "<= 1500 ms",
+                _mark(v <= 1500),
+            )
+        )
+        v = wl["cli_start_to_first_answer"]["median_ms"]
+        rows.append(("serve --wsdl: process start to first answer", f"{v:.0f} ms", "", "-"))
+        pc = wl["per_call_keepalive_us"]
+        rows.append(
+            (
+                f"per call, keep-alive: revoke / {wl['call']} generated / stubbed",
+                " / ".join(f"{pc[k]['median_us']:.0f}" for k in ("revoke", "generated", "stubbed")) + " us",
+                "",
+                "-",
+            )
+        )
     sc = results.get("scale", {})
     if "revoke" in sc:
         rv = sc["revoke"]
@@ -828,6 +974,7 @@ def main(argv: list[str] | None = None) -> int:
         "wsgi": lambda: wsgi(args.quick),
         "http": lambda: http_section(args.quick, servers),
         "scale": lambda: scale(args.quick),
+        "wsdl": lambda: wsdl_section(args.quick),
     }
     for name in sections:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)

@@ -12,12 +12,14 @@ password) appear only in the answer that created them.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -286,6 +288,8 @@ class AdminAPI:
             "counts": self.fake.counts(),
             "journal_entries": len(self.fake.journal),
             "faults": len(self.fake.faults),
+            "wsdl": self.fake.contract.name or None,
+            "stubs": len(self.fake.stubs),
         }, 200
 
     def _openapi_get(self, request: Request) -> tuple[Any, int]:
@@ -441,8 +445,50 @@ class AdminAPI:
             raise AdminError(404, f"no active fault {fault_id}")
         return {"cleared": 1}, 200
 
+    def _stubs_get(self, request: Request) -> tuple[Any, int]:
+        return [s.as_dict() for s in self.fake.stub_list()], 200
+
+    def _stubs_post(self, request: Request) -> tuple[Any, int]:
+        """The fields of ``fp.stub``; a stub the loaded WSDL refuses is a 400 naming the path."""
+        f = _fields(request, "stubs")
+        stub_id = self.fake.stub(
+            f["operation"],
+            respond=f.get("respond"),
+            when=f.get("when"),
+            times=f.get("times"),
+            status=f.get("status", "Ok"),
+            messages=f.get("messages", ()),
+        )
+        found = self.fake.stubs.get(stub_id)
+        return (found.as_dict() if found is not None else {"id": stub_id}), 201
+
+    def _stubs_delete(self, request: Request) -> tuple[Any, int]:
+        return {"cleared": self.fake.clear_stubs()}, 200
+
+    def _stub_get(self, request: Request, stub_id: int) -> tuple[Any, int]:
+        found = self.fake.stubs.get(stub_id)
+        if found is None:
+            raise AdminError(404, f"no active stub {stub_id}")
+        return found.as_dict(), 200
+
+    def _stub_delete(self, request: Request, stub_id: int) -> tuple[Any, int]:
+        if not self.fake.remove_stub(stub_id):
+            raise AdminError(404, f"no active stub {stub_id}")
+        return {"cleared": 1}, 200
+
+
+def _plain(value: Any) -> Any:
+    """JSON for the values a loaded operation's request holds (journal fields): decimals as
+    numbers, bytes as base64, anything else as its text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return str(value)
+
 
 def _json(body: Any, status: int) -> Response:
     """Indented for a reader at a terminal, and ending with a newline so a shell prompt
-    does not follow it on the same line."""
-    return Response(json.dumps(body, indent=2) + "\n", status=status, content_type=JSON)
+    does not follow it on the same line; the values of a loaded operation's request by
+    :func:`_plain`."""
+    return Response(json.dumps(body, indent=2, default=_plain) + "\n", status=status, content_type=JSON)

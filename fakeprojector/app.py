@@ -16,7 +16,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
@@ -27,13 +27,18 @@ from fakeprojector.backend import FakeBackend
 from fakeprojector.contract import CONTENT_TYPE, SERVICE_PATH
 from fakeprojector.faults import Fault
 from fakeprojector.soap import wire
-from fakeprojector.soap.endpoint import SoapEndpoint
+from fakeprojector.soap.endpoint import SoapAnswer, SoapEndpoint
 from fakeprojector.soap.mapping import Udc
+from fakeprojector.soap.metadata import ServiceMetadata
+from fakeprojector.stubs import NoContract
 from fakeprojector.urls import Route, route
 from fakeprojector.web.consent import ConsentPages
 from fakeprojector.web.dashboard import Dashboard
 from fakeprojector.web.home import home_page
 from fakeprojector.web.rest import RestTwins
+
+if TYPE_CHECKING:  # imported by the server only when a WSDL is loaded
+    from fakeprojector.soap.contract_service import ContractService
 
 log = logging.getLogger("fakeprojector")
 
@@ -157,7 +162,7 @@ class FakeProjectorApp:
         """``?singleWsdl``, ``?wsdl``, ``?xsd=xsdN`` (names in any case, as WCF matches them),
         addressed with the Host the client used; ``None`` for any other GET [wcf]."""
         query = {key.lower(): value for key, value in request.args.items()}
-        metadata = self.endpoint.metadata
+        metadata = self.service_metadata()
         url = self.service_url(request)
         if "singlewsdl" in query:
             return Response(metadata.single_wsdl(url), content_type=CONTENT_TYPE)
@@ -175,10 +180,26 @@ class FakeProjectorApp:
             return Response(metadata.xsd(number, url), content_type=CONTENT_TYPE)
         return None
 
+    def loaded(self) -> ContractService | None:
+        """The loaded WSDL's operations, when the backend has one."""
+        contract = self.backend.contract
+        return None if isinstance(contract, NoContract) else cast("ContractService", contract)
+
+    def service_metadata(self) -> ServiceMetadata:
+        """The fake's own metadata, or the loaded WSDL's with the OAuth operations added."""
+        loaded = self.loaded()
+        return self.endpoint.metadata if loaded is None else loaded.metadata(self.endpoint.metadata)
+
     def soap_call(self, request: Request) -> Response:
         started = time.perf_counter()
         udc = Udc(self.backend.store, authority=request.host_url.rstrip("/"))
-        response, fault, body = self._soap_answer(request, udc)
+        read = self._read_body(request, udc)
+        body: bytes | None = None
+        if isinstance(read, Response):  # refused before the service: never faulted
+            response, fault = read, None
+        else:
+            body = read
+            response, fault = self._soap_answer(request, body, udc)
         if udc.unexpected:
             self.backend.errors.extend(udc.unexpected)
         summary = udc.summary
@@ -202,6 +223,7 @@ class FakeProjectorApp:
             error_code=summary.error_code,
             error_text=summary.error_text,
             secrets=self.backend.store.secret_values(),
+            extra=summary.extra,
         )
         return response
 
@@ -242,21 +264,38 @@ class FakeProjectorApp:
             return refuse(413, f"The request body exceeds the limit of {self.max_body} bytes.")
         return body
 
-    def _soap_answer(self, request: Request, udc: Udc) -> tuple[Response, Fault | None, bytes | None]:
-        """The answer, the injected fault the call took (if any), and the body read."""
-        body = self._read_body(request, udc)
-        if isinstance(body, Response):  # refused before the service: never faulted
-            return body, None, None
+    def _soap_answer(self, request: Request, body: bytes, udc: Udc) -> tuple[Response, Fault | None]:
+        """The answer, and the injected fault the call took (if any)."""
         strict = not self.backend.settings.lenient_soap_action
-        prepared = self.endpoint.prepare(body, request.headers.get("SOAPAction"), udc, strict)
-        fault = self.backend.faults.take(prepared.operation)
+        action = request.headers.get("SOAPAction")
+        loaded = self.loaded()
+        if loaded is not None:
+            found = loaded.prepare(body, action, strict, udc)
+            if found is not None:
+                return self._answer(
+                    found.operation,
+                    lambda fault: loaded.finish(found, fault, self.backend, udc),
+                    lambda: None,
+                )
+        prepared = self.endpoint.prepare(body, action, udc, strict)
+        return self._answer(
+            prepared.operation,
+            lambda fault: self.endpoint.finish(prepared, fault),
+            lambda: self.endpoint.discard(prepared),
+        )
+
+    def _answer(
+        self, operation: str | None, finish: Callable[[Fault | None], SoapAnswer], discard: Callable[[], None]
+    ) -> tuple[Response, Fault | None]:
+        """A prepared call answered, after the one decision of an injected fault for ``operation``."""
+        fault = self.backend.faults.take(operation)
         if fault is not None and fault.kind == "delay":
             time.sleep(self.backend.faults.delay_seconds(fault))
         elif fault is not None and fault.kind in ("http_status", "drop"):
-            self.endpoint.discard(prepared)
-            return http_fault_response(fault), fault, body
-        answer = self.endpoint.finish(prepared, fault)
-        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault, body
+            discard()
+            return http_fault_response(fault), fault
+        answer = finish(fault)
+        return Response(answer.body, status=answer.status, content_type=CONTENT_TYPE), fault
 
 
 #: The request headers a journal entry keeps, with their WSGI names: the ones that decide how

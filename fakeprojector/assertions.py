@@ -49,14 +49,20 @@ def field_name(name: str, known: frozenset[str] | None = None) -> str:
 
 
 def matching(
-    entries: Sequence[JournalEntry], operation: str | None = None, status: str | None = None, **fields: Any
+    entries: Sequence[JournalEntry],
+    operation: str | None = None,
+    status: str | None = None,
+    *,
+    known: frozenset[str] | None = None,
+    **fields: Any,
 ) -> list[JournalEntry]:
     """Entries of ``operation`` (``None``: any) whose fields equal ``fields``.
 
     Field names are the wire names (``Token``), their snake_case (``token``,
     ``token_type``, ``client_identifier``) or ``client_id``; another name is a ``TypeError``.
+    ``known`` are the accepted wire names (default: :func:`known_fields`).
     """
-    wanted = {field_name(k): v for k, v in fields.items()}
+    wanted = {field_name(k, known): v for k, v in fields.items()}
     return [
         e
         for e in entries
@@ -86,10 +92,12 @@ def assert_called(
     operation: str,
     count: int | None = None,
     status: str | None = None,
+    *,
+    known: frozenset[str] | None = None,
     **fields: Any,
 ) -> list[JournalEntry]:
     """Assert ``operation`` was called (exactly ``count`` times when given) with ``fields``."""
-    found = matching(entries, operation, status, **fields)
+    found = matching(entries, operation, status, known=known, **fields)
     ok = len(found) == count if count is not None else bool(found)
     if not ok:
         want = f"exactly {count}" if count is not None else "at least one"

@@ -10,14 +10,14 @@ another's. No XML, no HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fakeprojector import assertions
 from fakeprojector.clock import AdjustableClock, TokenSource
 from fakeprojector.contract import parse_guid
 from fakeprojector.faults import Fault, FaultInjector
-from fakeprojector.fixtures import FixturesSource
+from fakeprojector.fixtures import FixturesSource, load_fixtures
 from fakeprojector.journal import Journal, JournalEntry
 from fakeprojector.records import (
     CODE_STATES,
@@ -27,13 +27,16 @@ from fakeprojector.records import (
     AuthorizationCode,
     Client,
     CodeState,
+    Fixtures,
     RefreshToken,
+    StubSpec,
     TokenState,
     User,
 )
 from fakeprojector.rules import OPERATIONS
 from fakeprojector.settings import Settings
 from fakeprojector.store import Store
+from fakeprojector.stubs import LoadedContract, NoContract, Stub, StubBook, check_fixture_stubs, check_spec
 
 
 class ServerError(RuntimeError):
@@ -46,6 +49,8 @@ class FakeBackend:
     ``fixtures``: a path, a dict, or a list of them (default: the packaged fixtures with the
     vendor's sample client and token). ``settings``: overrides of :class:`Settings`.
     ``seed`` makes generated tokens repeatable, and :meth:`reset` restarts the sequence.
+    ``contract``: a loaded WSDL (the server layer loads it, see ``FakeProjector(wsdl=...)``);
+    its operations are answered too, and stubs check against it.
     """
 
     def __init__(
@@ -55,6 +60,7 @@ class FakeBackend:
         settings: dict[str, Any] | None = None,
         seed: int | str | None = None,
         journal_size: int | None = None,
+        contract: LoadedContract | None = None,
     ) -> None:
         self.seed = seed
         self.clock = AdjustableClock()
@@ -63,12 +69,39 @@ class FakeBackend:
         self.journal = Journal(self.clock, journal_size)
         #: Fault injection: the admin API's ``/faults``, and :meth:`add_fault`.
         self.faults = FaultInjector(self.operation_names)
+        #: The loaded WSDL's operations answer what these say (:meth:`stub`).
+        self.stubs = StubBook()
+        self.contract: LoadedContract = contract or NoContract()
+        #: The fixtures' stubs as the contract checked them: every reset adds them again.
+        self._fixture_stubs = check_fixture_stubs(self.store.fixtures, self.contract)
+        self._add_fixture_stubs()
         #: Exceptions raised inside request handling, re-raised by :meth:`check`.
         self.errors: list[BaseException] = []
 
     def operation_names(self) -> list[str]:
-        """The operations this fake answers (what a fault or a stub may target)."""
-        return list(OPERATIONS)
+        """The operations this fake answers (what a fault or a stub may target): the two
+        OAuth operations, and those of the loaded WSDL."""
+        return [*OPERATIONS, *(n for n in self.contract.operation_names if n not in OPERATIONS)]
+
+    def attach_contract(
+        self,
+        contract: LoadedContract | None,
+        fixtures: FixturesSource | Sequence[FixturesSource] | Fixtures | None = None,
+    ) -> None:
+        """Answer the operations of ``contract`` (``None``: none) from now on, with
+        ``fixtures`` (default: the loaded ones), and reset. The fixtures are validated and
+        their stubs checked against ``contract`` first: a :class:`FixtureError` changes nothing."""
+        self._switch(contract or NoContract(), self.store.fixtures if fixtures is None else fixtures)
+
+    def _switch(
+        self, contract: LoadedContract, fixtures: FixturesSource | Sequence[FixturesSource] | Fixtures
+    ) -> None:
+        loaded = load_fixtures(fixtures)
+        checked = check_fixture_stubs(loaded, contract)
+        self.contract = contract
+        self.store.load(loaded)
+        self._fixture_stubs = checked
+        self.reset()
 
     # --- state -----------------------------------------------------------------------
     def reset(self) -> None:
@@ -79,11 +112,17 @@ class FakeBackend:
         self.store.reset()
         self.journal.clear()
         self.faults.clear()
+        self.stubs.clear()
+        self._add_fixture_stubs()
 
     def load_fixtures(self, fixtures: FixturesSource | Sequence[FixturesSource]) -> None:
-        """Replace the fixtures (validated first: a bad file changes nothing) and reset to them."""
-        self.store.load(fixtures)
-        self.reset()
+        """Replace the fixtures (validated first, their stubs against the loaded WSDL: a bad
+        file changes nothing) and reset to them."""
+        self._switch(self.contract, fixtures)
+
+    def _add_fixture_stubs(self) -> None:
+        for spec, prepared in self._fixture_stubs:
+            self.stubs.add(spec, prepared)
 
     def configure(self, **settings: Any) -> Settings:
         """Change behaviour settings until the next reset (``rotate_refresh_tokens=True``...)."""
@@ -254,6 +293,51 @@ class FakeBackend:
         """Remove every fault; returns how many were active."""
         return self.faults.clear()
 
+    # --- stubs (fakeprojector.stubs; the admin API's /stubs) ---------------------------
+    def stub(
+        self,
+        operation: str,
+        respond: Mapping[str, Any] | None = None,
+        when: Mapping[str, Any] | None = None,
+        times: int | None = None,
+        status: str = "Ok",
+        messages: Sequence[Any] = (),
+    ) -> int:
+        """Make ``operation`` of the loaded WSDL answer ``respond`` (result members by local
+        name: nested dicts, lists for arrays; the rest as the generated answer has it), with
+        ``Status`` ``status`` and ``messages`` (``PwsMessage`` member dicts, or catalogue
+        numbers), for requests matching every dotted path of ``when``
+        (``{"ProjectIdentities.ProjectCode": "P-1"}``), the next ``times`` times (``None``:
+        until removed). The newest matching stub answers. Returns the stub's id.
+
+        A stub that does not fit the schema is refused here, with a ``ValueError`` naming
+        the path and the type expected (``PwsGetProject: respond.Projects[0].Foo: unknown
+        member of PwsProjectElement...``).
+        """
+        spec = check_spec(
+            StubSpec(
+                operation,
+                dict(respond or {}),
+                dict(when or {}),
+                times,
+                status,
+                tuple(messages),
+            )
+        )
+        return self.stubs.add(spec, self.contract.check_stub(spec)).id
+
+    def remove_stub(self, stub_id: int) -> bool:
+        """Remove one stub by its id; ``False`` when it is not (or no longer) active."""
+        return self.stubs.remove(stub_id)
+
+    def clear_stubs(self) -> int:
+        """Remove every stub (the fixtures' come back at the next reset); returns how many there were."""
+        return self.stubs.clear()
+
+    def stub_list(self) -> list[Stub]:
+        """The active stubs, oldest first (copies)."""
+        return self.stubs.list()
+
     # --- what happened ---------------------------------------------------------------
     @property
     def requests(self) -> list[JournalEntry]:
@@ -264,13 +348,18 @@ class FakeBackend:
         self, operation: str | None = None, status: str | None = None, **fields: Any
     ) -> list[JournalEntry]:
         """Journal entries of ``operation`` whose fields match (``token=``, ``client_id=``...)."""
-        return assertions.matching(self.requests, operation, status, **fields)
+        return assertions.matching(self.requests, operation, status, known=self._field_names(), **fields)
 
     def assert_called(
         self, operation: str, count: int | None = None, status: str | None = None, **fields: Any
     ) -> list[JournalEntry]:
         """Assert calls were made (``count``: exactly that many); the failure lists the calls made."""
-        return assertions.assert_called(self.requests, operation, count, status, **fields)
+        return assertions.assert_called(
+            self.requests, operation, count, status, known=self._field_names(), **fields
+        )
+
+    def _field_names(self) -> frozenset[str]:
+        return assertions.known_fields(self.contract.member_names)
 
     def assert_revoked(self, token: str, count: int = 1) -> JournalEntry:
         """Exactly ``count`` revoke calls of ``token`` reached the fake, and the token is not active."""

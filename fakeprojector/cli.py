@@ -1,4 +1,5 @@
-"""``fakeprojector`` on the command line: ``serve`` a fake, ``wait`` for one, ``check-fixtures`` a file.
+"""``fakeprojector`` on the command line: ``serve`` a fake, ``wait`` for one, ``check-fixtures`` a
+file (and a WSDL), ``wsdl-save`` a live service's metadata.
 
 ``serve`` prints the service URL as the first line of stdout, flushed, once it accepts
 connections (scripts read it to learn a ``--port 0`` choice); Ctrl-C and SIGTERM stop it
@@ -23,6 +24,7 @@ from typing import Any, NoReturn
 from fakeprojector import __version__, options, waiting
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
 from fakeprojector.settings import SettingsError, specs
+from fakeprojector.stubs import check_fixture_stubs
 
 
 def _settings_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -57,7 +59,10 @@ examples:
   fakeprojector serve --port 0 --fixtures base.json --fixtures mine.json --ready-file /tmp/fp.json &
   URL=$(fakeprojector wait --ready-file /tmp/fp.json --pid $!)
   fakeprojector serve --tls --port 8443
+  fakeprojector serve --wsdl contract/PwsProjectorServices.wsdl
   fakeprojector check-fixtures mine.json
+  fakeprojector check-fixtures --wsdl contract/PwsProjectorServices.wsdl mine.json
+  fakeprojector wsdl-save https://secure.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc contract/
 
 Run 'fakeprojector serve --help' for every option of the server.
 """
@@ -74,6 +79,7 @@ admin API (JSON, under <base URL>/_fakeprojector/; OpenAPI 3 at openapi.json):
   GET, POST clients | GET, POST users | GET, POST refresh-tokens | GET refresh-tokens/{token}
   GET, POST access-tokens | GET access-tokens/{token} | GET, POST authorization-codes
   GET, DELETE requests | GET, POST, DELETE faults | GET, DELETE faults/{id}
+  GET, POST, DELETE stubs | GET, DELETE stubs/{id} (operations of --wsdl)
   POST and DELETE need 'Content-Type: application/json'. Without --admin-token: loopback
   callers addressing localhost, 127.0.0.1 or [::1] only; with it: 'Authorization: Bearer TOKEN'.
   The dashboard: <base URL>/_fakeprojector/dashboard.
@@ -195,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="fixtures JSON file; repeat to merge several in order (default: the packaged fixtures with the vendor's sample client and token)",
     )
     state.add_argument("--seed", help="make generated tokens, codes, client ids and secrets repeatable")
+    state.add_argument(
+        "--wsdl",
+        metavar="PATH",
+        help="also answer every operation of this WSDL (schemas inline, beside it, or a saved bundle's "
+        "?xsd=xsdN files in its folder): real session tickets, generated answers, stubs (default: none)",
+    )
 
     behaviour = serve.add_argument_group(
         "behaviour",
@@ -231,13 +243,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check-fixtures",
-        help="validate fixtures files and exit",
+        help="validate fixtures files (and a WSDL) and exit",
         description="Validate fixtures files, each alone and (when several) merged in order as "
-        "'serve --fixtures A --fixtures B' would. Prints 'ok: ...' per valid file on stdout and "
+        "'serve --fixtures A --fixtures B' would, and with --wsdl the WSDL and the files' stubs "
+        "against it. Prints 'ok: ...' per valid file on stdout and "
         "'invalid: FILE: entry: field: problem' on stderr.",
-        epilog="exit status: 0 when every file is valid, 2 otherwise.",
+        epilog="exit status: 0 when everything is valid, 2 otherwise.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE", help="fixtures JSON file(s)")
+    check.add_argument("files", nargs="*", metavar="FILE", help="fixtures JSON file(s)")
+    check.add_argument("--wsdl", metavar="PATH", help="a WSDL to load, and to check the files' stubs against")
+
+    save = sub.add_parser(
+        "wsdl-save",
+        help="save a live service's ?wsdl and its ?xsd=xsdN schemas for --wsdl",
+        description="Fetch URL?wsdl and every schema it imports (?xsd=xsdN, transitively) and write them "
+        "into DIR with local schemaLocations: 'serve --wsdl DIR/<Service>.wsdl' then works offline.",
+        epilog="exit status: 0 when saved, 2 when the metadata cannot be fetched, read or written.",
+    )
+    save.add_argument("url", metavar="URL", help="the service address (.../PwsProjectorServices.svc)")
+    save.add_argument("folder", metavar="DIR", help="where to write the files (created when missing)")
     return parser
 
 
@@ -312,6 +336,7 @@ def serve(args: argparse.Namespace) -> int:
             settings=_settings_from(args),
             seed=args.seed,
             admin_token=args.admin_token,
+            wsdl=args.wsdl,
             tls=args.tls,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
@@ -323,6 +348,8 @@ def serve(args: argparse.Namespace) -> int:
         return _usage_error(f"--{exc.setting.replace('_', '-')}: {exc.problem}")
     except FixtureError as exc:
         return _usage_error(f"--fixtures: {exc}")
+    except ValueError as exc:  # the WSDL engine's ContractError: file, element and problem
+        return _usage_error(f"--wsdl: {exc}")
     previous_mask = _block_stop_signals()  # before any thread exists, so every thread inherits it
     try:
         fake.start()
@@ -349,11 +376,12 @@ def serve(args: argparse.Namespace) -> int:
     if fake.ca_file is not None:
         print(f"CA certificate: {fake.ca_file}", flush=True)
     logging.getLogger("fakeprojector").info(
-        "serving %s (WSDL %s, admin %s) on fixtures %s%s",
+        "serving %s (WSDL %s, admin %s) on fixtures %s%s%s",
         fake.url,
         fake.wsdl_url,
         fake.admin_url,
         ", ".join(fake.fixture_sources),
+        f", and every operation of {fake.wsdl}" if fake.wsdl is not None else "",
         f"; clients trust the CA certificate {fake.ca_file}" if fake.ca_file else "",
     )
     try:
@@ -398,19 +426,39 @@ def _summary(f: Any) -> str:
     return (
         f"{len(f.clients)} clients, {len(f.refresh_tokens)} refresh tokens, "
         f"{len(f.authorization_codes)} authorization codes, {len(f.accounts)} accounts, {len(f.users)} users"
+        + (f", {len(f.stubs)} stubs" if f.stubs else "")
     )
 
 
 def check_fixtures(args: argparse.Namespace) -> int:
+    if not args.files and not args.wsdl:
+        return _usage_error("check-fixtures: give fixtures files, --wsdl PATH, or both (see --help)")
+    contract = None
+    if args.wsdl:
+        from fakeprojector.soap.contract_service import load_service  # only with --wsdl
+
+        try:
+            contract = load_service(args.wsdl)
+        except ValueError as exc:
+            print(f"invalid: {exc}", file=sys.stderr)
+            return 2
+        types = len(contract.contract.types)
+        print(
+            f"ok: {args.wsdl}: {len(contract.contract.operations)} operations, {types} types, "
+            f"{len(contract.contract.schemas)} schema documents"
+        )
     status = 0
     for name in args.files:
         try:
             f = load_fixtures(name)
+            if contract is not None:
+                check_fixture_stubs(f, contract)
         except FixtureError as exc:
             print(f"invalid: {exc}", file=sys.stderr)
             status = 2
             continue
-        print(f"ok: {name}: {_summary(f)}")
+        unchecked = " (stubs not checked: give --wsdl)" if f.stubs and contract is None else ""
+        print(f"ok: {name}: {_summary(f)}{unchecked}")
     if status == 0 and len(args.files) > 1:  # ids defined twice across files show only merged
         try:
             merged = load_fixtures(list(args.files))
@@ -419,6 +467,17 @@ def check_fixtures(args: argparse.Namespace) -> int:
             return 2
         print(f"ok: merged: {_summary(merged)}")
     return status
+
+
+def wsdl_save(args: argparse.Namespace) -> int:
+    from fakeprojector.wsdl.save import SaveError, save
+
+    try:
+        saved = save(args.url, args.folder)
+    except SaveError as exc:
+        return _usage_error(f"wsdl-save: {exc}")
+    print(f"saved: {saved.wsdl} and {len(saved.schemas)} schema documents beside it")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -431,6 +490,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return wait(args)
         if args.command == "check-fixtures":
             return check_fixtures(args)
+        if args.command == "wsdl-save":
+            return wsdl_save(args)
     except KeyboardInterrupt:  # Ctrl-C before the server blocks it: no traceback
         return 130
     parser.print_help()

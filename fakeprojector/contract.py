@@ -63,6 +63,12 @@ VENDOR_HOSTS: Final = ("https://secure.projectorpsa.com", "https://secure2.proje
 REVOKE: Final = "PwsRevokeOauth2RefreshToken"
 ACQUIRE: Final = "PwsAcquireOauth2Token"
 REQUEST_PARAM: Final = "serviceRequest"
+#: The vendor's sign-in and sign-out with a user name and password [doc: the 2019 WSDL]: on a
+#: loaded WSDL they open and end real sessions (:mod:`fakeprojector.sessions`).
+AUTHENTICATE: Final = "PwsAuthenticate"
+UNAUTHENTICATE: Final = "PwsUnauthenticate"
+#: The ``RequestStatus`` of an answer refused for its session ticket [doc].
+STATUS_SESSION_INVALID: Final = "FailSessionInvalid"
 
 #: A data member's XML Schema type, as far as the two OAuth operations need: ``xs:string``
 #: (nillable) or ``xs:int`` (never nil) [doc].

@@ -60,6 +60,28 @@ OAUTH_UNSUPPORTED_TOKEN_TYPE: Final = CatalogueEntry(
 REQUEST_EXCEEDED_RATE_LIMIT: Final = CatalogueEntry(
     10016, "RequestExceededRateLimit", "Request exceeded rate limit."
 )
+#: A session ticket that is missing, unknown, revoked or expired [doc: the PwsMessage page's
+#: example]; answered with ``Status`` ``FailSessionInvalid`` [choice: the pages show the
+#: message and the status separately].
+INVALID_SESSION_TICKET: Final = CatalogueEntry(
+    10004,
+    "InvalidSessionTicket",
+    "The specified session ticket is invalid. Please verify you are issuing this request against "
+    "the correct instance of Projector.",
+)
+#: What ``PwsUnauthenticate``'s page documents for a session no longer valid [doc]: the
+#: ``session_error`` setting's alternative to 10004.
+INVALID_SESSION: Final = CatalogueEntry(
+    -101,
+    "InvalidSession",
+    "The specified session is not valid or is no longer valid. Please re-establish a session.",
+)
+#: ``PwsAuthenticate`` with a user name and password no ``users`` entry of the account has.
+#: The vendor documents no number for it: number and code are fakeprojector's, the text is
+#: the vendor's sign-in page's [choice].
+INVALID_CREDENTIALS: Final = CatalogueEntry(
+    -100, "InvalidCredentials", "The credentials you entered are not valid."
+)
 
 CATALOGUE: Final[dict[int, CatalogueEntry]] = {
     e.number: e
@@ -70,7 +92,16 @@ CATALOGUE: Final[dict[int, CatalogueEntry]] = {
         OAUTH_INVALID_REQUEST,
         OAUTH_UNSUPPORTED_TOKEN_TYPE,
         REQUEST_EXCEEDED_RATE_LIMIT,
+        INVALID_SESSION_TICKET,
+        INVALID_SESSION,
+        INVALID_CREDENTIALS,
     )
+}
+
+#: The ``session_error`` setting's values: the message an invalid session ticket gets.
+SESSION_ERRORS: Final[dict[str, CatalogueEntry]] = {
+    INVALID_SESSION_TICKET.code: INVALID_SESSION_TICKET,
+    INVALID_SESSION.code: INVALID_SESSION,
 }
 
 #: Short ``InvalidReason`` values for 50631 [choice]: the vendor documents the

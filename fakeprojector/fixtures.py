@@ -28,6 +28,7 @@ from fakeprojector.records import (
     Client,
     Fixtures,
     RefreshToken,
+    StubSpec,
     User,
 )
 from fakeprojector.settings import Settings, SettingsError, settings_from
@@ -42,6 +43,7 @@ SECTIONS = (
     "access_tokens",
     "authorization_codes",
     "users",
+    "stubs",
     "settings",
 )
 
@@ -214,6 +216,27 @@ def _code(e: _Entry) -> AuthorizationCode:
     )
 
 
+def _stub(e: _Entry) -> StubSpec:
+    """A stub's shape; what it says is checked against the loaded WSDL by the backend."""
+    for name in ("respond", "when"):
+        if not isinstance(e.raw.get(name, {}), dict):
+            raise e.fail(name, f"must be a JSON object, not {_kind(e.raw[name])}")
+    times = e.raw.get("times")
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise e.fail("times", f"must be a whole number >= 1 or null, not {_kind(times)}")
+    messages = e.raw.get("messages", [])
+    if not isinstance(messages, list):
+        raise e.fail("messages", f"must be a list, not {_kind(messages)}")
+    return StubSpec(
+        operation=e.string("operation", required=True),
+        respond=e.raw.get("respond", {}),
+        when=e.raw.get("when", {}),
+        times=times,
+        status=e.string("status", default="Ok"),
+        messages=tuple(messages),
+    )
+
+
 def _user(e: _Entry) -> User:
     return User(
         account=e.string("account", required=True),
@@ -229,6 +252,7 @@ _PARSERS: dict[str, Any] = {
     "access_tokens": _access,
     "authorization_codes": _code,
     "users": _user,
+    "stubs": _stub,
 }
 _KEYS = {
     "accounts": "code",
@@ -237,6 +261,7 @@ _KEYS = {
     "access_tokens": "token",
     "authorization_codes": "code",
     "users": "username",
+    "stubs": "operation",
 }
 _FIELDS: dict[str, tuple[str, ...]] = {
     "accounts": ("code", "home_url"),
@@ -260,6 +285,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "expires_in_seconds",
     ),
     "users": ("account", "username", "password"),
+    "stubs": ("operation", "respond", "when", "times", "status", "messages"),
 }
 
 
@@ -313,6 +339,9 @@ def load_fixtures(sources: FixturesSource | Sequence[FixturesSource] = None) -> 
         for section, records in parsed.items():
             key = _KEYS[section]
             for index, record in enumerate(records):
+                if section == "stubs":  # several stubs of one operation are the point (``when``)
+                    merged[section].append(record)
+                    continue
                 ident = (section, str(getattr(record, key)))
                 if ident in seen:
                     raise FixtureError(
@@ -330,6 +359,7 @@ def load_fixtures(sources: FixturesSource | Sequence[FixturesSource] = None) -> 
         access_tokens=tuple(merged["access_tokens"]),
         authorization_codes=tuple(merged["authorization_codes"]),
         users=tuple(merged["users"]),
+        stubs=tuple(merged["stubs"]),
         settings=validate_settings(settings, ", ".join(names)),
         sources=tuple(names),
     )

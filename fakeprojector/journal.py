@@ -211,6 +211,7 @@ class JournalEntry:
             "skipped": [s.as_dict() for s in self.skipped],
             "headers": dict(self.headers),
             "body": self.body,
+            "extra": dict(self.extra),
         }
 
 
@@ -244,6 +245,7 @@ class Journal:
         error_code: str | None = None,
         error_text: str | None = None,
         secrets: Collection[str] = (),
+        extra: dict[str, Any] | None = None,
     ) -> JournalEntry:
         """Add one call (``started``: its :func:`time.perf_counter`) and log its one line.
         ``body`` (bytes as received, or text) is kept as a :class:`SentBody`, only ever shown
@@ -265,6 +267,7 @@ class Journal:
             sent_body=None if body is None else SentBody(body, secrets),
             error_code=error_code,
             error_text=error_text,
+            extra=extra or {},
         )
         self.append(entry)
         log.info(

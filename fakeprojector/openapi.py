@@ -135,6 +135,17 @@ BODIES: Final[dict[str, Body]] = {
         ("kind",),
         open=True,
     ),
+    "stubs": Body(
+        {
+            "operation": (STRING, "an operation of the loaded WSDL (serve --wsdl)"),
+            "respond": (ANY, "the result's fields, by their XML names (absent: the generated answer)"),
+            "when": (ANY, "the request fields it applies to (absent: every call)"),
+            "times": (ANY, "how many calls it answers (absent: until cleared)"),
+            "status": (STRING, "Ok (default) or Fail"),
+            "messages": (ANY, "with Fail: the error messages, [{number, code, text}]"),
+        },
+        ("operation",),
+    ),
 }
 
 _OBJ = "object"
@@ -171,6 +182,8 @@ SCHEMAS: Final[dict[str, dict[str, Any]]] = {
         counts={"type": _OBJ, "additionalProperties": _COUNT},
         journal_entries=_COUNT,
         faults=_COUNT,
+        wsdl=_s("the loaded WSDL's service name (serve --wsdl)", nullable=True),
+        stubs=_COUNT,
     ),
     "Reset": _props(status=_s(), counts={"type": _OBJ, "additionalProperties": _COUNT}),
     "Settings": {
@@ -244,6 +257,17 @@ SCHEMAS: Final[dict[str, dict[str, Any]]] = {
         skipped={"type": "array", "items": {"$ref": "#/components/schemas/SkippedElement"}},
         headers={"type": _OBJ, "additionalProperties": {"type": "string"}},
         body=_s("the request body, every secret and token replaced by ***", nullable=True),
+        extra={"type": _OBJ, "description": "stub: the id of the stub that answered a loaded operation"},
+    ),
+    "Stub": _props(
+        id=_COUNT,
+        operation=_s(),
+        respond={"type": _OBJ},
+        when={"type": _OBJ},
+        times={"type": ["integer", "null"]},
+        status=_s(enum=["Ok", "Fail"]),
+        messages={"type": "array", "items": {"type": _OBJ}},
+        applied=_COUNT,
     ),
     "Fault": {
         "type": _OBJ,
@@ -314,6 +338,13 @@ OPERATIONS: Final[dict[tuple[str, str], Op]] = {
     ("faults", "DELETE"): Op("Clear every fault", 200, "Cleared"),
     ("fault", "GET"): Op("One active fault", 200, "Fault"),
     ("fault", "DELETE"): Op("Clear one fault", 200, "Cleared"),
+    ("stubs", "GET"): Op(
+        "The active stubs of the loaded WSDL's operations, oldest first", 200, list_of="Stub"
+    ),
+    ("stubs", "POST"): Op("Answer a loaded operation with these fields, or fail it", 201, "Stub"),
+    ("stubs", "DELETE"): Op("Clear every stub", 200, "Cleared"),
+    ("stub", "GET"): Op("One active stub", 200, "Stub"),
+    ("stub", "DELETE"): Op("Clear one stub", 200, "Cleared"),
 }
 
 _ERRORS = {

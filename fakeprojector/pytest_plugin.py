@@ -7,10 +7,12 @@
   more fakes (another server for an account hosted elsewhere); all stop at teardown.
 * ``fake_projector_fixtures`` (session scope): the fixtures source; override it, or set
   ``--fake-projector-fixtures FILE`` / ini ``fake_projector_fixtures``.
-* ``@pytest.mark.fake_projector(fixtures=..., **settings)``: one test's own fixtures or
-  settings; the session server goes back to its own afterwards.
+* ``fake_projector_wsdl`` (session scope): a WSDL whose every operation the server answers
+  too (``--fake-projector-wsdl PATH`` / ini ``fake_projector_wsdl``; default: none).
 * ``--fake-projector-tls`` / ini ``fake_projector_tls = true``: the session server (and the
   factory's, unless told ``tls=False``) serve HTTPS; trust ``fake_projector.ca_file``.
+* ``@pytest.mark.fake_projector(fixtures=..., wsdl=..., **settings)``: one test's own
+  fixtures, WSDL or settings; the session server goes back to its own afterwards.
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
     )
     group.addoption(
+        "--fake-projector-wsdl",
+        action="store",
+        default=None,
+        metavar="PATH",
+        help="a WSDL whose every operation the fake_projector fixture answers too (default: none)",
+    )
+    parser.addini(
+        "fake_projector_wsdl",
+        "a WSDL whose every operation the fake_projector fixture answers too (relative to rootdir)",
+        default=None,
+    )
+    group.addoption(
         "--fake-projector-tls",
         action="store_true",
         default=False,
@@ -68,6 +82,9 @@ def pytest_configure(config: pytest.Config) -> None:
                 f"fakeprojector cannot load its fixtures: {exc}\n"
                 "Fix the file, or point --fake-projector-fixtures / the fake_projector_fixtures ini key at another one."
             ) from None
+    wsdl = _configured_wsdl(config)
+    if wsdl is not None:  # loaded (and cached for the session server) now: a bad one stops the run
+        _check_wsdl(wsdl)
     if _configured_tls(config):  # no certificate can be made: stop the run at once, saying why
         try:
             Tls(True)
@@ -77,8 +94,8 @@ def pytest_configure(config: pytest.Config) -> None:
             ) from None
     config.addinivalue_line(
         "markers",
-        "fake_projector(fixtures=None, **settings): give this test its own fixtures file/dict and/or "
-        "settings (rotate_refresh_tokens=True, error_style='fault', ...) on the fake_projector fixture",
+        "fake_projector(fixtures=None, wsdl=None, **settings): give this test its own fixtures file/dict, "
+        "WSDL and/or settings (rotate_refresh_tokens=True, error_style='fault', ...) on the fake_projector fixture",
     )
 
 
@@ -98,6 +115,26 @@ def _configured_fixtures(config: pytest.Config) -> FixturesSource:
     return None
 
 
+def _configured_wsdl(config: pytest.Config) -> str | None:
+    option = config.getoption("--fake-projector-wsdl")
+    if option:
+        return str(Path(option).resolve())
+    ini = config.getini("fake_projector_wsdl")
+    if ini:
+        return str((Path(str(config.rootpath)) / str(ini)).resolve())
+    return None
+
+
+def _check_wsdl(wsdl: str) -> None:
+    try:
+        FakeProjector.check_wsdl(wsdl)
+    except ValueError as exc:
+        raise pytest.UsageError(
+            f"fakeprojector cannot load its WSDL: {exc}\n"
+            "Fix it, or point --fake-projector-wsdl / the fake_projector_wsdl ini key at another one."
+        ) from None
+
+
 def _configured_tls(config: pytest.Config) -> bool:
     return bool(config.getoption("--fake-projector-tls") or config.getini("fake_projector_tls"))
 
@@ -106,6 +143,13 @@ def _configured_tls(config: pytest.Config) -> bool:
 def fake_projector_fixtures(pytestconfig: pytest.Config) -> FixturesSource:
     """The fixtures the session server loads; override this fixture to choose in code."""
     return _configured_fixtures(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def fake_projector_wsdl(pytestconfig: pytest.Config) -> str | None:
+    """The WSDL the session server answers every operation of (``None``: only the OAuth
+    operations); override this fixture to choose in code."""
+    return _configured_wsdl(pytestconfig)
 
 
 def _start(fixtures: Any, **kwargs: Any) -> FakeProjector:
@@ -123,10 +167,12 @@ def _start(fixtures: Any, **kwargs: Any) -> FakeProjector:
 
 @pytest.fixture(scope="session")
 def fake_projector_server(
-    fake_projector_fixtures: FixturesSource, pytestconfig: pytest.Config
+    fake_projector_fixtures: FixturesSource, fake_projector_wsdl: str | None, pytestconfig: pytest.Config
 ) -> Iterator[FakeProjector]:
     """The one live server of this session (of this xdist worker)."""
-    fake = _start(fake_projector_fixtures, tls=_configured_tls(pytestconfig))
+    if fake_projector_wsdl is not None:
+        _check_wsdl(fake_projector_wsdl)
+    fake = _start(fake_projector_fixtures, wsdl=fake_projector_wsdl, tls=_configured_tls(pytestconfig))
     yield fake
     fake.stop()
     if fake in _RUNNING:
@@ -138,6 +184,7 @@ def fake_projector(
     request: pytest.FixtureRequest,
     fake_projector_server: FakeProjector,
     fake_projector_fixtures: FixturesSource,
+    fake_projector_wsdl: str | None,
 ) -> Iterator[FakeProjector]:
     """A live fake Projector, reset to its fixtures, with an empty request journal."""
     fake = fake_projector_server
@@ -145,16 +192,21 @@ def fake_projector(
         fake.start()
     marker = request.node.get_closest_marker("fake_projector")
     own_fixtures = marker is not None and bool("fixtures" in marker.kwargs or marker.args)
-    if marker is not None and own_fixtures:
+    own_wsdl = marker is not None and "wsdl" in marker.kwargs
+    if marker is not None and (own_fixtures or own_wsdl):
         source = marker.kwargs.get("fixtures", marker.args[0] if marker.args else None)
         try:
-            fake.load_fixtures(load_fixtures(source))
-        except FixtureError as exc:
+            fixtures = load_fixtures(source) if own_fixtures else None
+            if own_wsdl:
+                fake.load_wsdl(marker.kwargs["wsdl"], fixtures)
+            else:
+                fake.load_fixtures(fixtures)
+        except ValueError as exc:  # FixtureError, or a WSDL the engine cannot use (ContractError)
             pytest.fail(f"@pytest.mark.fake_projector: {exc}", pytrace=False)
     else:
         fake.reset()
     if marker is not None:
-        settings = {k: v for k, v in marker.kwargs.items() if k != "fixtures"}
+        settings = {k: v for k, v in marker.kwargs.items() if k not in ("fixtures", "wsdl")}
         if settings:
             try:
                 fake.configure(**settings)
@@ -162,7 +214,9 @@ def fake_projector(
                 pytest.fail(f"@pytest.mark.fake_projector: {exc}", pytrace=False)
     yield fake
     stopped = not fake.running
-    if own_fixtures:
+    if own_wsdl:
+        fake.load_wsdl(fake_projector_wsdl, load_fixtures(fake_projector_fixtures))
+    elif own_fixtures:
         fake.load_fixtures(load_fixtures(fake_projector_fixtures))
     if stopped:
         fake.start()

@@ -6,8 +6,9 @@ it, so a record handed out (``fp.clients()``) never changes under the caller.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from fakeprojector.settings import Settings
 
@@ -58,6 +59,11 @@ class AccessToken:
     #: Fixtures only: a lifetime counted from each (re)load; the store sets ``expires_ns``.
     lifetime_ns: int | None = None
     from_code: str | None = None
+    #: The last successful call made with it (its issue until then): the idle timeout
+    #: counts from here, and ``expires_ns`` moves with it.
+    last_used_ns: int = 0
+    #: The ``users`` entry that opened it with ``PwsAuthenticate`` (``client_id`` is then ``""``).
+    username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,19 @@ class User:
 
 
 @dataclass(frozen=True)
+class StubSpec:
+    """A stub as a fixtures file or a test gives it, before the loaded contract checks it:
+    what ``operation`` answers (``respond``), when (``when``), how often (``times``)."""
+
+    operation: str
+    respond: Mapping[str, Any] = field(default_factory=dict)
+    when: Mapping[str, Any] = field(default_factory=dict)
+    times: int | None = None
+    status: str = "Ok"
+    messages: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class Fixtures:
     """A whole fixtures document, validated: what ``reset()`` returns the store to."""
 
@@ -92,5 +111,6 @@ class Fixtures:
     access_tokens: tuple[AccessToken, ...] = ()
     authorization_codes: tuple[AuthorizationCode, ...] = ()
     users: tuple[User, ...] = ()
+    stubs: tuple[StubSpec, ...] = ()
     settings: Settings = field(default_factory=Settings)
     sources: tuple[str, ...] = ()

@@ -12,7 +12,8 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fakeprojector import options, serving
 from fakeprojector import tls as tls_setup
@@ -21,6 +22,9 @@ from fakeprojector.backend import FakeBackend, ServerError
 from fakeprojector.contract import SERVICE_PATH
 from fakeprojector.fixtures import FixturesSource
 from fakeprojector.urls import ADMIN_PREFIX
+
+if TYPE_CHECKING:
+    from fakeprojector.soap.contract_service import ContractService
 
 log = logging.getLogger("fakeprojector")
 LOOPBACK = "127.0.0.1"
@@ -37,6 +41,11 @@ class FakeProjector(FakeBackend):
     serve it with your own PEM files. Use as a context manager, or call :meth:`start` /
     :meth:`stop`. Every option is checked here, before anything is bound: a bad one is a
     ``ValueError`` naming it.
+
+    ``wsdl``: a WSDL file (its schemas inline, beside it, or a saved WCF bundle's
+    ``?xsd=xsdN`` files in its folder): every operation of it is answered too, with real
+    session tickets, generated answers and :meth:`stub`. A WSDL that cannot be used is a
+    ``ValueError`` naming the file, the element and the problem.
     """
 
     def __init__(
@@ -51,6 +60,7 @@ class FakeProjector(FakeBackend):
         admin_token: str | None = None,
         journal_size: int | None = None,
         stall_timeout: float = serving.STALL_TIMEOUT,
+        wsdl: str | os.PathLike[str] | None = None,
         tls: bool = False,
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
@@ -68,13 +78,34 @@ class FakeProjector(FakeBackend):
             raise options.OptionError(
                 "settings", f"must be a dict of settings, not {type(settings).__name__}"
             )
-        super().__init__(fixtures, settings=settings, seed=seed, journal_size=journal_size)
+        loaded = _load_wsdl(wsdl) if wsdl is not None else None
+        super().__init__(fixtures, settings=settings, seed=seed, journal_size=journal_size, contract=loaded)
+        self.wsdl: Path | None = loaded.contract.path if loaded is not None else None
         self.host, self._port = host, port
         self.admin_token = admin_token
         self.stall_timeout = stall_timeout
         self.app = FakeProjectorApp(self, max_body=max_body, admin_token=admin_token)
         self._server: serving.Server | None = None
         self._thread: threading.Thread | None = None
+
+    def load_wsdl(
+        self,
+        wsdl: str | os.PathLike[str] | None,
+        fixtures: FixturesSource | Sequence[FixturesSource] = None,
+    ) -> None:
+        """Serve the operations of ``wsdl`` from now on (``None``: only the OAuth ones) and
+        its metadata, with ``fixtures`` (default: the loaded ones), and reset. Loaded once
+        per process per file; the fixtures' stubs are checked against it first: a bad WSDL
+        or stub changes nothing."""
+        loaded = _load_wsdl(wsdl) if wsdl is not None else None
+        self.attach_contract(loaded, fixtures)
+        self.wsdl = loaded.contract.path if loaded is not None else None
+
+    @staticmethod
+    def check_wsdl(wsdl: str | os.PathLike[str]) -> int:
+        """Load ``wsdl`` (cached for the fakes of this process) and return how many operations
+        it has; a ``ValueError`` names the file, the element and the problem."""
+        return len(_load_wsdl(wsdl).contract.operations)
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> FakeProjector:
@@ -152,6 +183,14 @@ class FakeProjector(FakeBackend):
     @property
     def admin_url(self) -> str:
         return self.base_url + ADMIN_PREFIX + "/"
+
+
+def _load_wsdl(wsdl: str | os.PathLike[str]) -> ContractService:
+    if not isinstance(wsdl, (str, os.PathLike)) or not str(wsdl):
+        raise options.OptionError("wsdl", f"must be the path of a WSDL file, not {wsdl!r}")
+    from fakeprojector.soap.contract_service import load_service  # only a fake with a WSDL pays for it
+
+    return load_service(wsdl)
 
 
 __all__ = ["FakeProjector", "ServerError"]

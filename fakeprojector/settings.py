@@ -18,6 +18,8 @@ from functools import cache
 from typing import Any, Final, Literal
 
 ErrorStyle = Literal["inband", "fault"]
+#: The ``ErrorCode`` an invalid session ticket is answered with (``errors.SESSION_ERRORS``).
+SessionError = Literal["InvalidSessionTicket", "InvalidSession"]
 
 
 def _setting(default: Any, help: str, *, metavar: str | None = None) -> Any:
@@ -34,11 +36,20 @@ class Settings:
         60.0, "authorization code lifetime (a third-party client reports about a minute)", metavar="S"
     )
     access_token_lifetime_seconds: int = _setting(
-        3600, "ExpiresInSeconds, and the session ticket's lifetime", metavar="S"
+        3600,
+        "ExpiresInSeconds, and how long a session ticket lives unused (each successful call "
+        "with it starts that again)",
+        metavar="S",
     )
-    timeout_minutes: int = _setting(60, "TimeoutMinutes returned by PwsAcquireOauth2Token", metavar="M")
+    timeout_minutes: int = _setting(
+        60,
+        "TimeoutMinutes returned by PwsAcquireOauth2Token: a session ticket idle that long expires",
+        metavar="M",
+    )
     max_lifetime_minutes: int = _setting(
-        1440, "MaxLifetimeMinutes returned by PwsAcquireOauth2Token", metavar="M"
+        1440,
+        "MaxLifetimeMinutes returned by PwsAcquireOauth2Token: no session ticket outlives it",
+        metavar="M",
     )
     refresh_token_lifetime_seconds: float | None = _setting(
         None, "refresh token lifetime (default: none, they never expire)", metavar="S"
@@ -55,6 +66,11 @@ class Settings:
         "inband",
         "OAuth errors as in-band PwsMessage with HTTP 200 (inband, documented) or as HTTP 500 "
         "SOAP Faults with a PwsFault detail (fault)",
+    )
+    session_error: SessionError = _setting(  # noqa: RUF009 - a field() spec, not a shared default
+        "InvalidSessionTicket",
+        "the message an invalid session ticket gets on a WSDL-loaded operation, with Status "
+        "FailSessionInvalid: 10004 InvalidSessionTicket (the default) or -101 InvalidSession",
     )
     lenient_soap_action: bool = _setting(
         False,

@@ -97,7 +97,7 @@ class Store:
             for rt in f.refresh_tokens:
                 self._put_refresh(_stamp(rt, now))
             for at in f.access_tokens:
-                self._put_access(_stamp(at, now))
+                self._put_access(dataclasses.replace(_stamp(at, now), last_used_ns=now))
             for code in f.authorization_codes:
                 if code.lifetime_ns is None:
                     code = dataclasses.replace(
@@ -125,6 +125,14 @@ class Store:
         with self.lock:
             self.accounts[code] = account
         return account
+
+    def account(self, code: str) -> Account | None:
+        """The account called ``code``, whatever its case (sign-in names it as the user typed it)."""
+        with self.lock:
+            found = self.accounts.get(code)
+            if found is None:
+                found = next((a for a in self.accounts.values() if a.code.lower() == code.lower()), None)
+            return found
 
     def remote_home(self, account: str | None) -> str | None:
         """The base URL of the server hosting ``account``, when that is not this one."""
@@ -259,18 +267,63 @@ class Store:
                 issued_ns=now,
                 expires_ns=now + self.settings.access_token_lifetime_seconds * 1_000_000_000,
                 from_code=from_code,
+                last_used_ns=now,
+            )
+            return self._put_access(at)
+
+    def add_session(self, account: str, username: str) -> AccessToken:
+        """A session ticket opened by a user's sign-in (``PwsAuthenticate``): no client app."""
+        with self.lock:
+            now = self.clock.time_ns()
+            at = AccessToken(
+                token=self.tokens.access_token(),
+                client_id="",
+                account=account,
+                issued_ns=now,
+                expires_ns=now + self.settings.access_token_lifetime_seconds * 1_000_000_000,
+                last_used_ns=now,
+                username=username,
             )
             return self._put_access(at)
 
     def access_token_with_state(self, token: str) -> tuple[AccessToken, TokenState] | None:
         with self.lock:
             at = self.access_tokens.get(token)
-            return None if at is None else (at, _state(at, self.clock.time_ns()))
+            return None if at is None else (at, self._access_state(at, self.clock.time_ns()))
 
     def access_token_state(self, token: str) -> TokenState | None:
         with self.lock:
             at = self.access_tokens.get(token)
-            return None if at is None else _state(at, self.clock.time_ns())
+            return None if at is None else self._access_state(at, self.clock.time_ns())
+
+    def use_access_token(self, token: str) -> tuple[AccessToken, TokenState] | None:
+        """The ticket's record and state, as :meth:`access_token_with_state`; an active one is
+        used now, so its idle timeout (and ``expires_ns``) starts again [choice]."""
+        with self.lock:
+            at = self.access_tokens.get(token)
+            if at is None:
+                return None
+            now = self.clock.time_ns()
+            state = self._access_state(at, now)
+            if state == "active":
+                moved = None if at.expires_ns is None else at.expires_ns + (now - at.last_used_ns)
+                at = self.access_tokens[token] = dataclasses.replace(at, last_used_ns=now, expires_ns=moved)
+            return at, state
+
+    def session_deadline(self, at: AccessToken) -> int:
+        """When ``at`` expires unless used again: the earliest of ``expires_ns``, its last use
+        plus ``TimeoutMinutes`` and its issue plus ``MaxLifetimeMinutes`` [choice]."""
+        s = self.settings
+        deadline = min(
+            at.last_used_ns + s.timeout_minutes * _NS_PER_MINUTE,
+            at.issued_ns + s.max_lifetime_minutes * _NS_PER_MINUTE,
+        )
+        return deadline if at.expires_ns is None else min(deadline, at.expires_ns)
+
+    def _access_state(self, at: AccessToken, now_ns: int) -> TokenState:
+        if at.revoked:
+            return "revoked"
+        return "expired" if now_ns >= self.session_deadline(at) else "active"
 
     def revoke_access_token(self, token: str) -> None:
         with self.lock:
@@ -393,11 +446,16 @@ class Store:
                     _state(t, now) == "active" for t in self.refresh_tokens.values()
                 ),
                 "access_tokens": len(self.access_tokens),
-                "access_tokens_active": sum(_state(t, now) == "active" for t in self.access_tokens.values()),
+                "access_tokens_active": sum(
+                    self._access_state(t, now) == "active" for t in self.access_tokens.values()
+                ),
             }
 
 
-def _state(record: RefreshToken | AccessToken, now_ns: int) -> TokenState:
+_NS_PER_MINUTE = 60_000_000_000
+
+
+def _state(record: RefreshToken, now_ns: int) -> TokenState:
     if record.revoked:
         return "revoked"
     if record.expires_ns is not None and now_ns >= record.expires_ns:

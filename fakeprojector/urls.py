@@ -56,6 +56,8 @@ ADMIN_ROUTES: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("/requests", "requests", ("GET", "DELETE")),
     ("/faults", "faults", ("GET", "POST", "DELETE")),
     ("/faults/<int:fault_id>", "fault", ("GET", "DELETE")),
+    ("/stubs", "stubs", ("GET", "POST", "DELETE")),
+    ("/stubs/<int:stub_id>", "stub", ("GET", "DELETE")),
 )
 
 

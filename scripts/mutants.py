@@ -7,8 +7,8 @@
 
 A mutant is one exact snippet of one file and its replacement. The checkout is copied once
 to a temporary directory (the working tree is never touched); in the copy each mutant is
-written, the fast part of the suite runs (``pytest -x`` over tests/unit, tests/contract and
-tests/integration) with the copy first on the import path (``PYTHONPATH``, checked before
+written, the fast part of the suite runs (``pytest -x`` over tests/unit, tests/contract,
+tests/integration and tests/operations but its Java generator) with the copy first on the import path (``PYTHONPATH``, checked before
 anything runs), and the file is put back. A mutant is *caught* when that run fails (or
 times out) and *missed* when it passes; any missed mutant makes the exit status 1. The
 unmutated copy must pass first, and every snippet must occur exactly once, or the pass
@@ -33,7 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
-SUITE = ["tests/unit", "tests/contract", "tests/integration"]
+SUITE = ["tests/unit", "tests/contract", "tests/integration", "tests/operations",
+         "--ignore=tests/operations/test_generators.py"]  # fmt: skip
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv*", "__pycache__", "*.egg-info", "build", "dist", ".*_cache", ".hypothesis", "results"
 )
@@ -55,6 +56,8 @@ def _m(name: str, path: str, original: str, replacement: str, description: str) 
 RULES, STORE = "fakeprojector/rules.py", "fakeprojector/store.py"
 JOURNAL, ASSERTIONS = "fakeprojector/journal.py", "fakeprojector/assertions.py"
 FAULTS, BACKEND = "fakeprojector/faults.py", "fakeprojector/backend.py"
+SESSIONS, STUBS = "fakeprojector/sessions.py", "fakeprojector/stubs.py"
+SERVICE = "fakeprojector/soap/contract_service.py"
 
 _USED = """    if code.used:
         store.revoke_tokens_of_code(code.code)
@@ -197,6 +200,25 @@ MUTANTS: tuple[Mutant, ...] = (
        "        self.journal.clear()\n", "reset leaves injected faults active"),
     _m("reset-keeps-clock", BACKEND, "        self.clock.reset()\n        self.store.reset()\n",
        "        self.store.reset()\n", "reset leaves the clock frozen or moved"),
+    # sessions and stubs on a loaded WSDL's operations (issue 16)
+    _m("session-no-slide", STORE, "at = self.access_tokens[token] = dataclasses.replace(at, last_used_ns=now, expires_ns=moved)",
+       "self.access_tokens[token] = at", "a successful call does not slide the idle timeout"),
+    _m("session-max-lifetime-ignored", STORE, "at.issued_ns + s.max_lifetime_minutes * _NS_PER_MINUTE,",
+       "at.issued_ns + 10**30,", "MaxLifetimeMinutes never ends a busy ticket"),
+    _m("session-revoked-accepted", SESSIONS, 'if state != "active":', 'if state == "expired":',
+       "a revoked ticket still opens every operation"),
+    _m("session-other-server-accepted", SESSIONS, "if store.remote_home(at.account) is not None:", "if False:",
+       "a ticket of an account on another server is accepted here"),
+    _m("session-check-skipped", SERVICE, "if op.session_ticket and op.name != AUTHENTICATE:", "if False:",
+       "loaded operations answer without checking the ticket"),
+    _m("auth-password-unchecked", SESSIONS, "not hmac.compare_digest(expected, given)", "False",
+       "PwsAuthenticate takes any password"),
+    _m("stub-oldest-first", STUBS, "for i in range(len(self._stubs) - 1, -1, -1):", "for i in range(len(self._stubs)):",
+       "the oldest matching stub answers instead of the newest"),
+    _m("stub-times-not-counted", STUBS, "                        stub.times -= 1\n", "",
+       "a stub with times answers for ever"),
+    _m("reset-keeps-stubs", BACKEND, "        self.stubs.clear()\n        self._add_fixture_stubs()\n\n    def load_fixtures",
+       "        self._add_fixture_stubs()\n\n    def load_fixtures", "reset leaves the stubs a test added"),
 )  # fmt: skip
 
 

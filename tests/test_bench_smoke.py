@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.paths import ROOT
 
-SECTIONS = ("cold_start", "per_test", "wsgi", "http", "scale")
+SECTIONS = ("cold_start", "per_test", "wsgi", "http", "scale", "wsdl")
 
 
 @pytest.mark.slow
@@ -45,4 +45,7 @@ def test_quick_benchmark_run_writes_every_section(tmp_path):
         assert server["slow_clients"]["normal_revokes"] > 0
     assert set(results["scale"]["revoke"]) >= {"1000", "10000", "ratio_large_to_small"}
     assert results["scale"]["memory"]["requests"] > 0
+    wsdl = results["wsdl"]
+    assert wsdl["operations"] > 0
+    assert all(v["calls"] > 0 for v in wsdl["per_call_keepalive_us"].values())
     assert "measure" in done.stdout  # the table was printed

@@ -40,6 +40,8 @@ class CallSummary:
     error_text: str | None = None
     #: Elements of the request the WCF reader skipped (:func:`fakeprojector.soap.wire.read_request`).
     skipped: list[SkippedElement] = field(default_factory=list)
+    #: What else the journal keeps of the call (``stub``: the id of the stub that answered).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -37,6 +37,20 @@ def _looks_like_vendor_operation(name: str) -> bool:
     return name in vendor_operations()
 
 
+def wrong_body(operation: str, name: str, namespace: str, body_tag: str) -> wire.WireError:
+    """WCF's answer to a body whose wrapper element is not the action's operation's [wcf]."""
+    found_ns, _, found = body_tag[1:].partition("}") if body_tag.startswith("{") else ("", "", body_tag)
+    return wire.WireError(
+        errors.DESERIALIZATION_FAILED,
+        detail=(
+            f"Error in deserializing body of request message for operation '{operation}'. "
+            f"OperationFormatter encountered an invalid Message body. Expected to find node "
+            f"type 'Element' with name '{name}' and namespace '{namespace}'. Found node "
+            f"type 'Element' with name '{found}' and namespace '{found_ns}'"
+        ),
+    )
+
+
 def resolve_operation(
     soap_action: str | None, body_tag: str, strict: bool, operations: Mapping[str, Operation]
 ) -> str:
@@ -54,18 +68,8 @@ def resolve_operation(
             if operation is not None and _looks_like_vendor_operation(operation):
                 raise wire.WireError(errors.NOT_IMPLEMENTED, operation=operation, implemented=implemented)
             raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action=action)
-        expected = f"{{{NS_SERVICE}}}{operation}"
-        if body_tag != expected:
-            ns, _, name = body_tag[1:].partition("}") if body_tag.startswith("{") else ("", "", body_tag)
-            raise wire.WireError(
-                errors.DESERIALIZATION_FAILED,
-                detail=(
-                    f"Error in deserializing body of request message for operation '{operation}'. "
-                    f"OperationFormatter encountered an invalid Message body. Expected to find node "
-                    f"type 'Element' with name '{operation}' and namespace '{NS_SERVICE}'. Found node "
-                    f"type 'Element' with name '{name}' and namespace '{ns}'"
-                ),
-            )
+        if body_tag != f"{{{NS_SERVICE}}}{operation}":
+            raise wrong_body(operation, operation, NS_SERVICE, body_tag)
         return operation
     if strict:
         raise wire.WireError(errors.ACTION_NOT_SUPPORTED, action="")

@@ -3,7 +3,7 @@
 One server-rendered page, no scripts and no build step, reloading itself (``<meta
 http-equiv="refresh">`` every :data:`DEFAULT_REFRESH_SECONDS`; ``?refresh=N`` changes it,
 ``0`` stops it): first the active faults (the first thing to check when every call fails),
-then the clock and the settings, the clients with consent links ready to click, the refresh
+then the clock and the settings, the loaded WSDL and its stubs, the clients with consent links ready to click, the refresh
 and access tokens and authorization codes with their states, and the request journal,
 newest first, with each failed call's error code and reason, the elements its reader
 skipped, and what was sent. Tokens show by their first :data:`PREFIX_LENGTH` characters;
@@ -29,12 +29,13 @@ from typing import Any
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from fakeprojector import access
+from fakeprojector import access, coverage
 from fakeprojector.backend import FakeBackend
 from fakeprojector.contract import AUTHORIZE_PATH, SERVICE_PATH
 from fakeprojector.faults import Fault
 from fakeprojector.journal import JournalEntry
 from fakeprojector.records import AccessToken, AuthorizationCode, Client, RefreshToken
+from fakeprojector.stubs import Stub
 from fakeprojector.urls import ADMIN_PREFIX, DASHBOARD_PATH, OPENAPI_PATH
 from fakeprojector.web.pages import esc, html_response
 
@@ -188,10 +189,13 @@ class Dashboard:
         faults = list(backend.faults)
         names = {c.client_id: c.name or c.client_id for c in clients}
         entries = self.journal.entries()[-JOURNAL_ROWS:][::-1]
+        contract = backend.contract
+        stubs = backend.stub_list()
         return (
             self._overview(view, counts, now, frozen, settings.auto_approve)
             + _faults_card(view, faults)
             + _settings_card(now, frozen, settings.as_dict())
+            + _wsdl_card(contract.name, coverage.served(contract.operation_names), stubs)
             + _table(
                 "Clients",
                 "clients",
@@ -405,8 +409,40 @@ def _field(name: str, value: Any) -> str:
     return f"{esc(name)}=<code>{esc(text)}</code>"
 
 
+def _short(value: Any, limit: int = 120) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _wsdl_card(name: str, served: str, stubs: list[Stub]) -> str:
+    """Which operations answer, and (with a WSDL loaded) the stubs, newest first."""
+    line = f"WSDL <code>{esc(name)}</code>: {esc(served)}" if name else f"No WSDL loaded: {esc(served)}"
+    card = f'<section class="card"><h2>Operations</h2><p class="muted" id="wsdl">{line}</p></section>'
+    if not name:
+        return card
+    return card + _table(
+        "Stubs (the newest matching one answers)",
+        "stubs",
+        ("id", "operation", "when", "status", "times left", "applied", "respond"),
+        [_stub_row(st) for st in reversed(stubs)],
+        "no stubs",
+    )
+
+
+def _stub_row(st: Stub) -> str:
+    times = "until removed" if st.times is None else str(st.times)
+    return (
+        f'<tr class="stub" data-operation="{esc(st.operation)}">'
+        f"<td>{esc(st.id)}</td><td>{esc(st.operation)}</td><td><code>{esc(_short(dict(st.spec.when)))}</code></td>"
+        f"<td>{esc(st.spec.status)}</td><td>{esc(times)}</td><td>{esc(st.applied)}</td>"
+        f"<td><code>{esc(_short(dict(st.spec.respond)))}</code></td></tr>"
+    )
+
+
 def _journal_row(e: JournalEntry) -> str:
     fields = " ".join(_field(k, v) for k, v in e.fields.items() if v is not None)
+    if "stub" in e.extra:
+        fields += f' <span class="stubbed">stub {esc(e.extra["stub"])}</span>'
     status = e.status or "-"
     numbers = ", ".join(map(str, e.error_numbers))
     error = ""

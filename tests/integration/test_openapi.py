@@ -7,12 +7,14 @@ real ``fakeprojector serve``. Any drift fails here."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from fakeprojector.urls import ADMIN_PREFIX, ADMIN_ROUTES, display
 from tests.support.cliserver import CliServer, http_json, quote
+from tests.support.paths import FIXTURE_WSDL
 from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_TOKEN, revoke
 
 CALLBACK = "https://localhost/callback"
@@ -30,7 +32,16 @@ BODIES: dict[str, dict[str, Any]] = {
     "/access-tokens": {"client_id": SAMPLE_CLIENT, "refresh_token": SAMPLE_TOKEN, "token": TICKET},
     "/authorization-codes": {"client_id": SAMPLE_CLIENT, "redirect_uri": CALLBACK, "account": "SAMPLE"},
     "/faults": {"kind": "delay", "delay_ms": 1, "operation": "PwsAcquireOauth2Token"},
+    "/stubs": {"operation": "PwsPing", "respond": {"Echo": "hi"}, "times": 2},
 }
+
+
+@pytest.fixture(scope="module")
+def wsdl_server() -> Iterator[CliServer]:
+    """A server with a WSDL loaded, so the stub endpoints have operations to stub."""
+    server = CliServer("--wsdl", str(FIXTURE_WSDL))
+    yield server
+    server.cleanup()
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +84,7 @@ def _concrete(path: str, created: dict[str, str]) -> str:
     path = path.removeprefix(ADMIN_PREFIX)
     return path.replace(
         "{token}", quote(created["refresh_token"]) if path.startswith("/refresh") else quote(TICKET)
-    ).replace("{fault_id}", created["fault_id"])
+    ).replace("{fault_id}", created["fault_id"]).replace("{stub_id}", created.get("stub_id", ""))
 
 
 def _validator(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
@@ -81,9 +92,10 @@ def _validator(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
     return jsonschema.Draft202012Validator({**schema, "components": doc["components"]})
 
 
-def test_every_operation_answers_what_its_schema_says(doc, cli_server):
+def test_every_operation_answers_what_its_schema_says(doc, wsdl_server):
     """Calls each documented operation (POSTs first, so every list has an entry) and checks the
     answer against its schema: every documented field present, no undocumented one."""
+    cli_server = wsdl_server
     revoke(cli_server.url)  # a journal entry
     order = sorted(
         ((path, method, op) for path, item in doc["paths"].items() for method, op in item.items()),
@@ -109,6 +121,8 @@ def test_every_operation_answers_what_its_schema_says(doc, cli_server):
             created["refresh_token"] = answer["token"]
         if method == "post" and path.endswith("/faults"):
             created["fault_id"] = str(answer["id"])
+        if method == "post" and path.endswith("/stubs"):
+            created["stub_id"] = str(answer["id"])
         if isinstance(answer, list):
             assert answer, f"{method} {path}: an empty list checks nothing"
         checked.append((method, path))
