@@ -82,9 +82,13 @@ def test_every_route_is_documented_with_an_answer_and_errors(doc):
 
 def _concrete(path: str, created: dict[str, str]) -> str:
     path = path.removeprefix(ADMIN_PREFIX)
-    return path.replace(
-        "{token}", quote(created["refresh_token"]) if path.startswith("/refresh") else quote(TICKET)
-    ).replace("{fault_id}", created["fault_id"]).replace("{stub_id}", created.get("stub_id", ""))
+    return (
+        path.replace(
+            "{token}", quote(created["refresh_token"]) if path.startswith("/refresh") else quote(TICKET)
+        )
+        .replace("{fault_id}", created["fault_id"])
+        .replace("{stub_id}", created.get("stub_id", ""))
+    )
 
 
 def _validator(doc: dict[str, Any], schema: dict[str, Any]) -> Any:
