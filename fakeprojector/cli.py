@@ -1,4 +1,5 @@
-"""``fakeprojector`` on the command line: ``serve`` a fake, ``check-fixtures`` a file.
+"""``fakeprojector`` on the command line: ``serve`` a fake, ``check-fixtures`` a file,
+``contract-test`` an endpoint (the shipped contract suite; other arguments go to pytest).
 
 ``serve`` prints the service URL as the first line of stdout, flushed, once it accepts
 connections (scripts read it to learn a ``--port 0`` choice); Ctrl-C and SIGTERM stop it
@@ -9,6 +10,7 @@ and a message naming the file, entry and field.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from fakeprojector import __version__, options
+from fakeprojector.contract_suite import target
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
 from fakeprojector.settings import SettingsError, specs
 
@@ -54,9 +57,27 @@ examples:
   fakeprojector serve --port 8080
   fakeprojector serve --port 0 --fixtures base.json --fixtures mine.json --ready-file /tmp/fp.json
   fakeprojector check-fixtures mine.json
+  fakeprojector contract-test -q
+  fakeprojector contract-test --projector-url https://HOST/OpsProjectorWcfSvc/PwsProjectorServices.svc
 
 Run 'fakeprojector serve --help' for every option of the server.
 """
+
+_CONTRACT_EPILOG = """\
+Any other argument goes to pytest as it is (-q, -x, -k EXPR, -m "not choice", -n 2 with
+pytest-xdist...); 'python -m pytest --help' lists them. The suite runs with its own pytest
+configuration (warnings are errors), not the current project's.
+
+target:
+  Without --projector-url the suite starts a fake on the contract fixtures. With it, the same
+  tests run against that endpoint with the credentials in {client_id} and
+  {client_secret}, and a disposable {refresh_token} (used up) for the token
+  lifecycle tests; tests marked fake_only skip. Run without -n so the order holds.
+
+exit status:
+  pytest's: 0 all passed, 1 some failed, 5 none selected...; 2 a bad option, missing
+  credentials, or pytest not installed (pip install 'fakeprojector[contract]').
+""".format(client_id=target.CLIENT_ID, client_secret=target.CLIENT_SECRET, refresh_token=target.REFRESH_TOKEN)
 
 _SERVE_EPILOG = """\
 output:
@@ -168,6 +189,23 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 when every file is valid, 2 otherwise.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="fixtures JSON file(s)")
+
+    contract = sub.add_parser(
+        "contract-test",
+        help="run the contract suite (pytest) against a fake it starts, or your own endpoint",
+        description="Run the contract suite shipped with fakeprojector: every documented behaviour of the "
+        "OAuth2 operations, checked over raw HTTP.",
+        epilog=_CONTRACT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # a pytest option must never be taken for a prefix of ours
+    )
+    contract.add_argument(
+        "--projector-url",
+        metavar="URL",
+        default=os.environ.get(target.URL) or None,
+        help=f"the service URL to check (https://HOST/OpsProjectorWcfSvc/PwsProjectorServices.svc; default: "
+        f"${target.URL}, else a fake)",
+    )
     return parser
 
 
@@ -311,14 +349,32 @@ def check_fixtures(args: argparse.Namespace) -> int:
     return status
 
 
+def contract_test(args: argparse.Namespace, pytest_args: Sequence[str]) -> int:
+    if args.projector_url:
+        try:  # checked here too, so a bad option is one line and exit status 2, not pytest's 4
+            target.real_target(args.projector_url, os.environ)
+        except ValueError as exc:
+            return _usage_error(f"contract-test: {exc}")
+    if importlib.util.find_spec("pytest") is None:
+        return _usage_error("contract-test needs pytest: pip install 'fakeprojector[contract]'")
+    from fakeprojector.contract_suite import runner
+
+    return runner.run(args.projector_url, pytest_args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # contract-test hands what it does not know to pytest; every other command refuses it
+        args, rest = parser.parse_known_args(argv)
+        if rest and args.command != "contract-test":
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
         if args.command == "serve":
             return serve(args)
         if args.command == "check-fixtures":
             return check_fixtures(args)
+        if args.command == "contract-test":
+            return contract_test(args, rest)
     except KeyboardInterrupt:  # Ctrl-C before the server blocks it: no traceback
         return 130
     parser.print_help()
