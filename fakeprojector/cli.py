@@ -63,21 +63,21 @@ examples:
 Run 'fakeprojector serve --help' for every option of the server.
 """
 
-_CONTRACT_EPILOG = """\
+_CONTRACT_EPILOG = f"""\
 Any other argument goes to pytest as it is (-q, -x, -k EXPR, -m "not choice", -n 2 with
 pytest-xdist...); 'python -m pytest --help' lists them. The suite runs with its own pytest
 configuration (warnings are errors), not the current project's.
 
 target:
   Without --projector-url the suite starts a fake on the contract fixtures. With it, the same
-  tests run against that endpoint with the credentials in {client_id} and
-  {client_secret}, and a disposable {refresh_token} (used up) for the token
+  tests run against that endpoint with the credentials in {target.CLIENT_ID} and
+  {target.CLIENT_SECRET}, and a disposable {target.REFRESH_TOKEN} (used up) for the token
   lifecycle tests; tests marked fake_only skip. Run without -n so the order holds.
 
 exit status:
   pytest's: 0 all passed, 1 some failed, 5 none selected...; 2 a bad option, missing
   credentials, or pytest not installed (pip install 'fakeprojector[contract]').
-""".format(client_id=target.CLIENT_ID, client_secret=target.CLIENT_SECRET, refresh_token=target.REFRESH_TOKEN)
+"""
 
 _SERVE_EPILOG = """\
 output:

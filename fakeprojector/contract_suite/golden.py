@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from fakeprojector.contract_suite.soapclient import RSP, Answer, post
 from fakeprojector import envelopes
+from fakeprojector.contract_suite.soapclient import RSP, Answer, post
 from fakeprojector.envelopes import Case
 
 #: what the files say in place of the volatile values
@@ -63,4 +63,4 @@ def canonical(response: bytes, request: bytes) -> bytes:
         for el in root.iter(f"{{{RSP}}}{name}"):
             if el.text and not (name == "RefreshToken" and el.text == sent):
                 el.text = MASK
-    return etree.tostring(root, method="c14n")
+    return bytes(etree.tostring(root, method="c14n"))

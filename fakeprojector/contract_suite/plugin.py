@@ -24,7 +24,14 @@ from typing import Any
 import pytest
 
 from fakeprojector.contract_suite.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
-from fakeprojector.contract_suite.target import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, URL, Target, real_target
+from fakeprojector.contract_suite.target import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REFRESH_TOKEN,
+    URL,
+    Target,
+    real_target,
+)
 
 MARKERS = (
     "contract(key): the test checks a documented behaviour (doc/wcf): a key of the behaviour table",

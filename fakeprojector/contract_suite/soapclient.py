@@ -106,7 +106,7 @@ def post(
     parsed = urllib.parse.urlsplit(url)
     # https for a real endpoint (the contract suite with --projector-url); http for the fake
     conn_cls = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
-    conn = conn_cls(parsed.hostname, parsed.port, timeout=timeout)
+    conn = conn_cls(parsed.hostname or "", parsed.port, timeout=timeout)
     hdrs = {"Content-Type": "text/xml; charset=utf-8"}
     if action is not None:
         hdrs["SOAPAction"] = f'"{ACTION}{action}"' if re.fullmatch(r"\w+", action) else action

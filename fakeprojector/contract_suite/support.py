@@ -121,7 +121,7 @@ assert s256(PKCE_VERIFIER) == next(c["code_challenge"] for c in _CODES if c["cod
 
 # --- assertions -----------------------------------------------------------------------------
 def _nil(el: etree._Element) -> bool:
-    return el.get(f"{{{XSI}}}nil") == "true"
+    return bool(el.get(f"{{{XSI}}}nil") == "true")
 
 
 def result_of(answer: Answer, operation: str) -> etree._Element:

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 #: the environment variables a real endpoint's credentials come from
-CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN = "PROJECTOR_CLIENT_ID", "PROJECTOR_CLIENT_SECRET", "PROJECTOR_REFRESH_TOKEN"
+CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN = (
+    "PROJECTOR_CLIENT_ID",
+    "PROJECTOR_CLIENT_SECRET",
+    "PROJECTOR_REFRESH_TOKEN",
+)
 #: the environment variable ``--projector-url`` defaults to
 URL = "PROJECTOR_URL"
 
@@ -46,9 +50,7 @@ def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a service URL, or ``None``: an http(s) URL with a host."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return (
-            f"must be the service's http(s) URL (https://HOST/OpsProjectorWcfSvc/PwsProjectorServices.svc), not {url!r}"
-        )
+        return f"must be the service's http(s) URL (https://HOST/OpsProjectorWcfSvc/PwsProjectorServices.svc), not {url!r}"
     try:
         parts.port  # noqa: B018 - raises on a port out of range or not a number
     except ValueError:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from fakeprojector.contract_suite.soapclient import acquire, revoke
 from fakeprojector.contract_suite.support import (
     ACQUIRE,
     CODE,
@@ -26,7 +27,6 @@ from fakeprojector.contract_suite.support import (
     invalid_request_text,
     s256,
 )
-from fakeprojector.contract_suite.soapclient import acquire, revoke
 
 GRANT_REASON = re.compile(r'Invalid Grant for Oauth2 Token: "(?P<reason>[^"]+)"\.')
 

@@ -10,6 +10,7 @@ import urllib.parse
 
 import pytest
 
+from fakeprojector.contract_suite.soapclient import acquire, revoke
 from fakeprojector.contract_suite.support import (
     ACQUIRE,
     OTHER_CLIENT_ID,
@@ -20,7 +21,6 @@ from fakeprojector.contract_suite.support import (
     assert_ok,
     s256,
 )
-from fakeprojector.contract_suite.soapclient import acquire, revoke
 from fakeprojector.contract_suite.webclient import Browserish, Reply, post_form, request
 
 pytestmark = pytest.mark.fake_only

@@ -10,8 +10,8 @@ import pytest
 
 from fakeprojector import envelopes
 from fakeprojector.contract_suite.golden import GOLDEN_BASE_URL, GOLDEN_TIMESTAMP, canonical, for_file, replay
-from fakeprojector.contract_suite.support import OPERATIONS, assert_error, assert_ok, check_shape
 from fakeprojector.contract_suite.soapclient import Answer
+from fakeprojector.contract_suite.support import OPERATIONS, assert_error, assert_ok, check_shape
 
 CASES = envelopes.all_cases()
 
@@ -35,7 +35,9 @@ def test_golden_response_is_what_the_fake_answers(target, fake, case):
     # and byte for byte (C14N cannot tell <x/> from <x></x>, nor see prefixes): only the
     # generated tokens are masked, as the regenerating fake is seeded and this one is not
     sent = re.search(rb"<req:RefreshToken>([^<]*)</req:RefreshToken>", request)
-    assert _mask_tokens(for_file(answer.body, target.base_url) + b"\n", sent) == _mask_tokens(case.load(), sent)
+    assert _mask_tokens(for_file(answer.body, target.base_url) + b"\n", sent) == _mask_tokens(
+        case.load(), sent
+    )
 
 
 def _mask_tokens(body: bytes, sent: re.Match[bytes] | None) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakeprojector.contract_suite.soapclient import acquire, revoke
 from fakeprojector.contract_suite.support import (
     ACQUIRE,
     CODE,
@@ -18,7 +19,6 @@ from fakeprojector.contract_suite.support import (
     check_shape,
     messages,
 )
-from fakeprojector.contract_suite.soapclient import acquire, revoke
 
 
 def assert_redirect(answer, operation):

@@ -12,6 +12,7 @@ import urllib.parse
 
 import pytest
 
+from fakeprojector.contract_suite.soapclient import acquire, revoke
 from fakeprojector.contract_suite.support import (
     ACQUIRE,
     CODE,
@@ -29,7 +30,6 @@ from fakeprojector.contract_suite.support import (
     catalogue_text,
     invalid_request_text,
 )
-from fakeprojector.contract_suite.soapclient import acquire, revoke
 from fakeprojector.contract_suite.webclient import Reply, post_form, request
 
 pytestmark = pytest.mark.fake_only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakeprojector.contract_suite.soapclient import acquire, post, revoke
 from fakeprojector.contract_suite.support import (
     OTHER_CLIENT_ID,
     OTHER_CLIENT_SECRET,
@@ -15,7 +16,6 @@ from fakeprojector.contract_suite.support import (
     catalogue_text,
     invalid_request_text,
 )
-from fakeprojector.contract_suite.soapclient import acquire, post, revoke
 
 SEED_REQUEST = (
     b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from fakeprojector.contract_suite.soapclient import ACTION, COM, REQ, SHR, SVC, XSI, envelope, post
 from fakeprojector.contract_suite.support import (
     ACQUIRE,
     ACTION_NOT_SUPPORTED_TEXT,
@@ -22,7 +23,6 @@ from fakeprojector.contract_suite.support import (
     invalid_request_text,
     messages,
 )
-from fakeprojector.contract_suite.soapclient import ACTION, COM, REQ, SHR, SVC, XSI, envelope, post
 
 NS_DISPATCHER = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher"
 

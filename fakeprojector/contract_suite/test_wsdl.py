@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 
 from fakeprojector.contract_suite.description import PARSER, WSAW, WSDL, XS, Description, N, fetch, get, qname
+from fakeprojector.contract_suite.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
 from fakeprojector.contract_suite.support import (
     ACQUIRE,
     BASE_FIELDS,
@@ -24,7 +25,6 @@ from fakeprojector.contract_suite.support import (
     REVOKE,
     STATUSES,
 )
-from fakeprojector.contract_suite.soapclient import ACTION, COM, REQ, RSP, SHR, SVC
 
 REQUEST_FIELDS = {
     REVOKE: ("RequestId", "SessionTicket", "ClientIdentifier", "ClientSecret", "Token", "TokenType"),

@@ -22,7 +22,6 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-
 RIGHT, WRONG = b"Invalid Oauth2 Client.", b"Invalid OAuth2 Client."
 #: the tests of test_revoke.py that check 50630's text (every other one must still pass)
 EXPECTED_FAILURES = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
 from fakeprojector import envelopes
 from tests.support.paths import CONTRACT_SUITE, ROOT
