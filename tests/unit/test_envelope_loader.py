@@ -45,7 +45,9 @@ def test_an_unknown_case_names_the_known_ones():
     with pytest.raises(envelopes.UnknownEnvelope) as caught:
         envelopes.load(ACQUIRE, "50631-code-expird")
     message = str(caught.value)
-    assert message.startswith(f"no golden envelope {ACQUIRE}/50631-code-expird (did you mean '50631-code-expired'?)")
+    assert message.startswith(
+        f"no golden envelope {ACQUIRE}/50631-code-expird (did you mean '50631-code-expired'?)"
+    )
     assert f"known cases of {ACQUIRE}: " + ", ".join(envelopes.cases(ACQUIRE)) in message
     assert isinstance(caught.value, LookupError)
 
