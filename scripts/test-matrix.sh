@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Run the test suite on each pyenv interpreter 3.10-3.13 that exists, each in its own
-# virtualenv (.venv-3.X). Says which versions it skipped; fails if any present one fails.
+# virtualenv (.venv-3.X); then, as a consumer would, install the wheel `make dist` built (not
+# editable, with the contract extra) into a fresh virtualenv (.venv-3.X-wheel), import it under
+# -W error and run `fakeprojector contract-test` there. Says which versions it skipped; fails if
+# any present one fails.
 set -u
 cd "$(dirname "$0")/.."
 root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
@@ -20,7 +23,21 @@ for minor in 3.10 3.11 3.12 3.13; do
   if ! "$venv/bin/python" -m pip install --quiet -e '.[test]'; then
     echo "test-matrix: install failed on $minor"; failed+=("$minor"); status=1; continue
   fi
-  if "$venv/bin/python" -m pytest -n 2 -q -p no:cacheprovider ${MATRIX_PYTEST_ARGS:-}; then ran+=("$minor"); else failed+=("$minor"); status=1; fi
+  if ! "$venv/bin/python" -m pytest -n 2 -q -p no:cacheprovider ${MATRIX_PYTEST_ARGS:-}; then
+    failed+=("$minor"); status=1; continue
+  fi
+  wheel=$(ls dist/fakeprojector-*-py3-none-any.whl 2>/dev/null | head -n 1)
+  if [ -z "$wheel" ]; then echo "test-matrix: no wheel in dist/ (make dist)"; failed+=("$minor"); status=1; continue; fi
+  wvenv=".venv-$minor-wheel"; rm -rf "$wvenv"
+  echo "=== test-matrix: Python $minor, $wheel installed into $wvenv ==="
+  if "$py" -m venv "$wvenv" \
+    && "$wvenv/bin/python" -m pip install --quiet "$wheel[contract]" \
+    && (cd "$wvenv" && bin/python -W error -c "import fakeprojector, fakeprojector.envelopes" \
+        && PYTHONWARNINGS=error bin/fakeprojector contract-test -q); then
+    ran+=("$minor")
+  else
+    echo "test-matrix: the installed wheel failed on $minor"; failed+=("$minor"); status=1
+  fi
 done
 echo "test-matrix: passed on: ${ran[*]:-none}; failed on: ${failed[*]:-none}; skipped: ${skipped[*]:-none}"
 exit $status
