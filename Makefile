@@ -37,8 +37,9 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# The suite on every pyenv interpreter 3.10-3.13 present, each in its own venv; then the example
-# consumer project against the wheel built from this checkout, installed (not editable) per interpreter.
+# The suite on every pyenv interpreter 3.10-3.13 present, each in its own venv; then the wheel built
+# from this checkout, installed (not editable) into a fresh venv per interpreter, runs the example
+# consumer project's tests (examples/consumer) and `fakeprojector contract-test`.
 test-matrix: dist
 	bash scripts/test-matrix.sh
 

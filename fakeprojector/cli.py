@@ -1,5 +1,6 @@
 """``fakeprojector`` on the command line: ``serve`` a fake, ``wait`` for one, ``check-fixtures`` a
-file (and a WSDL), ``wsdl-save`` a live service's metadata.
+file (and a WSDL), ``wsdl-save`` a live service's metadata, ``contract-test`` an endpoint (the
+shipped contract suite; other arguments go to pytest).
 
 ``serve`` prints the service URL as the first line of stdout, flushed, once it accepts
 connections (scripts read it to learn a ``--port 0`` choice); Ctrl-C and SIGTERM stop it
@@ -11,6 +12,7 @@ waits for a server with a deadline, for CI scripts.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from fakeprojector import __version__, options, waiting
+from fakeprojector.contract_suite import target
 from fakeprojector.fixtures import DEFAULT_FIXTURES, FixtureError, load_fixtures
 from fakeprojector.settings import SettingsError, specs
 from fakeprojector.stubs import check_fixture_stubs
@@ -63,8 +66,26 @@ examples:
   fakeprojector check-fixtures mine.json
   fakeprojector check-fixtures --wsdl contract/PwsProjectorServices.wsdl mine.json
   fakeprojector wsdl-save https://secure.projectorpsa.com/OpsProjectorWcfSvc/PwsProjectorServices.svc contract/
+  fakeprojector contract-test -q
+  fakeprojector contract-test --projector-url https://HOST/OpsProjectorWcfSvc/PwsProjectorServices.svc
 
 Run 'fakeprojector serve --help' for every option of the server.
+"""
+
+_CONTRACT_EPILOG = f"""\
+Any other argument goes to pytest as it is (-q, -x, -k EXPR, -m "not choice", -n 2 with
+pytest-xdist...); 'python -m pytest --help' lists them. The suite runs with its own pytest
+configuration (warnings are errors), not the current project's.
+
+target:
+  Without --projector-url the suite starts a fake on the contract fixtures. With it, the same
+  tests run against that endpoint with the credentials in {target.CLIENT_ID} and
+  {target.CLIENT_SECRET}, and a disposable {target.REFRESH_TOKEN} (used up) for the token
+  lifecycle tests; tests marked fake_only skip. Run without -n so the order holds.
+
+exit status:
+  pytest's: 0 all passed, 1 some failed, 5 none selected...; 2 a bad option, missing
+  credentials, or pytest not installed (pip install 'fakeprojector[contract]').
 """
 
 _SERVE_EPILOG = """\
@@ -262,6 +283,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     save.add_argument("url", metavar="URL", help="the service address (.../PwsProjectorServices.svc)")
     save.add_argument("folder", metavar="DIR", help="where to write the files (created when missing)")
+
+    contract = sub.add_parser(
+        "contract-test",
+        help="run the contract suite (pytest) against a fake it starts, or your own endpoint",
+        description="Run the contract suite shipped with fakeprojector: every documented behaviour of the "
+        "OAuth2 operations, checked over raw HTTP.",
+        epilog=_CONTRACT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # a pytest option must never be taken for a prefix of ours
+    )
+    contract.add_argument(
+        "--projector-url",
+        metavar="URL",
+        default=os.environ.get(target.URL) or None,
+        help=f"the service URL to check (https://HOST/OpsProjectorWcfSvc/PwsProjectorServices.svc; default: "
+        f"${target.URL}, else a fake)",
+    )
     return parser
 
 
@@ -480,10 +518,26 @@ def wsdl_save(args: argparse.Namespace) -> int:
     return 0
 
 
+def contract_test(args: argparse.Namespace, pytest_args: Sequence[str]) -> int:
+    if args.projector_url:
+        try:  # checked here too, so a bad option is one line and exit status 2, not pytest's 4
+            target.real_target(args.projector_url, os.environ)
+        except ValueError as exc:
+            return _usage_error(f"contract-test: {exc}")
+    if importlib.util.find_spec("pytest") is None:
+        return _usage_error("contract-test needs pytest: pip install 'fakeprojector[contract]'")
+    from fakeprojector.contract_suite import runner
+
+    return runner.run(args.projector_url, pytest_args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # contract-test hands what it does not know to pytest; every other command refuses it
+        args, rest = parser.parse_known_args(argv)
+        if rest and args.command != "contract-test":
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
         if args.command == "serve":
             return serve(args)
         if args.command == "wait":
@@ -492,6 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check_fixtures(args)
         if args.command == "wsdl-save":
             return wsdl_save(args)
+        if args.command == "contract-test":
+            return contract_test(args, rest)
     except KeyboardInterrupt:  # Ctrl-C before the server blocks it: no traceback
         return 130
     parser.print_help()

@@ -1,5 +1,7 @@
 """Shared test configuration: the project's own suite uses its own pytest plugin (its
-``fake_projector`` fixtures), plus one standalone server (``fakeprojector serve``) for the tests that drive it over HTTP only."""
+``fake_projector`` fixtures), plus one standalone server (``fakeprojector serve``) for the tests that drive it over HTTP only.
+The shipped contract suite's plugin (``--projector-url``, the ``target`` fixtures, its markers)
+is loaded for ``tests/contract``, which collects the suite's modules."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from fakeprojector.contract_suite import PLUGIN
 from tests.support.cliserver import CliServer
+
+pytest_plugins = [PLUGIN]
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.paths import ROOT
+from tests.support.paths import CONTRACT_FIXTURES, ROOT
 from tests.test_readme_examples import blocks
 
 STANDALONE = ROOT / "docs" / "standalone-server.md"
@@ -67,7 +67,7 @@ def _run(recipe: str, cwd: Path, ready: Path) -> subprocess.CompletedProcess[str
 
 
 def _workdir(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "fixtures" / "contract.json", tmp_path / "ci-fixtures.json")
+    shutil.copy(CONTRACT_FIXTURES, tmp_path / "ci-fixtures.json")
     return tmp_path
 
 

@@ -3,19 +3,21 @@
 Every row tagged ``choice`` has a test marked ``@pytest.mark.choice("<key>")``; every
 ``choice`` mark names a row tagged ``choice``; every ``contract`` mark names a row tagged
 ``doc`` or ``wcf``; every golden envelope case names an existing row. The marks are read from
-the source (AST), so the check holds whatever subset of the suite is selected.
+the source (AST) of the repository's tests and of the shipped contract suite, so the check holds
+whatever subset of the suite is selected. It stays in the repository: the table is in docs/.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
-from tests.contract.envelopes import load_cases
+from fakeprojector import envelopes
+from tests.support.paths import CONTRACT_SUITE, ROOT
 
-HERE = Path(__file__).resolve().parent
-BEHAVIOUR = HERE.parents[1] / "docs" / "behaviour.md"
+BEHAVIOUR = ROOT / "docs" / "behaviour.md"
+#: where marks live: the repository's tests and the shipped suite
+MARKED = (ROOT / "tests", CONTRACT_SUITE)
 ROW = re.compile(r"^\|\s*`(?P<key>[a-z0-9.-]+)`\s*\|.*\|\s*(?P<tag>doc|wcf|choice)\s*\|\s*$")
 
 
@@ -38,7 +40,7 @@ def behaviour_table() -> dict[str, str]:
 def marks() -> list[tuple[str, str, str]]:
     """``(mark name, key, where)`` for every ``pytest.mark.choice/contract(...)`` in the suite."""
     found = []
-    for path in sorted(HERE.parent.rglob("*.py")):
+    for path in sorted(p for folder in MARKED for p in folder.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
@@ -48,7 +50,7 @@ def marks() -> list[tuple[str, str, str]]:
                 and isinstance(owner, ast.Attribute)
                 and owner.attr == "mark"
             ):
-                where = f"{path.relative_to(HERE.parent)}:{node.lineno}"
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
                 literal = len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
                 assert literal, f"{where}: pytest.mark.{node.func.attr} takes one literal behaviour key"
                 found.append((node.func.attr, str(node.args[0].value), where))
@@ -60,7 +62,7 @@ def test_every_choice_row_has_a_choice_test():
     marked = {key for name, key, _ in marks() if name == "choice"}
     untested = sorted(k for k, tag in table.items() if tag == "choice" and k not in marked)
     assert not untested, (
-        f"docs/behaviour.md choice rows with no @pytest.mark.choice test in tests/contract: {untested}"
+        f"docs/behaviour.md choice rows with no @pytest.mark.choice test in the contract suite: {untested}"
     )
 
 
@@ -81,4 +83,4 @@ def test_every_mark_names_a_row_with_the_right_tag():
 
 def test_golden_envelope_cases_name_existing_rows():
     table = behaviour_table()
-    assert not [c.id for c in load_cases() if c.behaviour not in table]
+    assert not [c.id for c in envelopes.all_cases() if c.behaviour not in table]

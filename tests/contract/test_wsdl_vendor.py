@@ -5,7 +5,8 @@ schema files and a README mapping each file to its ``?xsd=xsdN`` address) is wha
 for the vendor's service. It predates the OAuth operations, so operations are compared by
 *shape*: every vendor operation is written one way (names with the operation's name as
 ``{op}``), and each of the target's operations must be written that way too. The snapshot is
-read in place, never copied into the project; without it these tests skip.
+read in place, never copied into the project; without it these tests skip. That is why this
+module stays in the repository rather than in the shipped suite.
 
 Left out on purpose: the vendor's ``wsp:Policy`` and ``wsp:PolicyReference`` (HTTPS transport
 security, which WCF writes only for an HTTPS endpoint), and the schemas' own contents (the
@@ -21,10 +22,10 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from tests.contract.description import PARSER, WSDL, WSP, XS, Description, N, qname, shape
-from tests.contract.support import OPERATIONS
+from fakeprojector.contract_suite.description import PARSER, WSDL, WSP, XS, Description, N, qname, shape
+from fakeprojector.contract_suite.soapclient import SHR, SVC
+from fakeprojector.contract_suite.support import OPERATIONS
 from tests.support.paths import VENDOR_WSDL_DIR
-from tests.support.soapclient import SHR, SVC
 
 VENDOR = VENDOR_WSDL_DIR
 POLICY = frozenset({f"{{{WSP}}}Policy", f"{{{WSP}}}PolicyReference"})

@@ -11,7 +11,6 @@ import sys
 import pytest
 
 from fakeprojector import FakeProjector, FixtureError, SettingsError
-from tests.support.paths import ROOT
 from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, acquire, revoke
 from tests.support.webclient import post_form, request
 
@@ -130,17 +129,18 @@ def test_the_help_page_escapes_the_host(fake_projector):
 
 
 def test_contract_suite_passes_against_a_plain_serve(cli_server):
-    """The suite run with --projector-url against `fakeprojector serve --port 0` with no
-    options, as a user would point it, fails nothing (the default is strict, as WCF)."""
+    """The shipped suite run with `fakeprojector contract-test --projector-url` against
+    `fakeprojector serve --port 0` with no options, as a user would point it, fails nothing
+    (the default is strict, as WCF)."""
     env = {
         "PROJECTOR_CLIENT_ID": SAMPLE_CLIENT,
         "PROJECTOR_CLIENT_SECRET": SAMPLE_SECRET,
         "PROJECTOR_REFRESH_TOKEN": SAMPLE_TOKEN,
     }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
-         "tests/contract", "--projector-url", cli_server.url],
-        capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+        [sys.executable, "-m", "fakeprojector", "contract-test", "-q", "-p", "no:xdist",
+         "--projector-url", cli_server.url],
+        capture_output=True, text=True, timeout=300, check=False,
         env={**os.environ, **env},
     )  # fmt: skip
     summary = result.stdout.strip().splitlines()[-1]

@@ -1,52 +1,44 @@
-"""Target selection for the contract suite: our own fake by default, or any endpoint.
+"""Target selection for the contract suite: a fake by default, or any endpoint.
 
-* default: a :class:`fakeprojector.FakeProjector` on ``fixtures/contract.json``, started once
-  per session (per xdist worker) and reset before every test. This is the only module of
-  ``tests/contract/`` that imports fakeprojector; the tests speak raw HTTP to ``target.url``.
+* default: a :class:`fakeprojector.FakeProjector` on the contract fixtures (the state the
+  golden envelopes assume), started once per session (per xdist worker) and reset before
+  every test. This is the only module of the suite that imports the fake; the tests speak raw
+  HTTP to ``target.url``.
 * ``--projector-url URL`` (the full service URL, ``.../PwsProjectorServices.svc``) with
   ``PROJECTOR_CLIENT_ID``, ``PROJECTOR_CLIENT_SECRET`` and, for the token lifecycle tests, a
   disposable ``PROJECTOR_REFRESH_TOKEN`` in the environment: the same tests against any
   endpoint. Tests marked ``fake_only`` (they need state a real service cannot be given)
   skip there, with the reason.
+
+Loaded with ``-p fakeprojector.contract_suite.plugin`` by ``fakeprojector contract-test``, and
+by the repository's ``tests/conftest.py``. It registers the suite's markers itself, so both
+runs know them.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.paths import CONTRACT_FIXTURES
-from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
+from fakeprojector.contract_suite.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
+from fakeprojector.contract_suite.target import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REFRESH_TOKEN,
+    URL,
+    Target,
+    real_target,
+)
 
-
-@dataclass
-class Target:
-    """Where the suite sends its requests, and with which credentials.
-
-    ``fake`` is the FakeProjector handle (``None`` against a real endpoint): fake-only tests
-    use it to freeze the clock, add state or change settings. ``refresh_token`` follows
-    rotation: a test that gets a new refresh token back stores it here.
-    """
-
-    url: str
-    client_id: str
-    client_secret: str
-    refresh_token: str | None
-    fake: Any = None
-
-    @property
-    def is_fake(self) -> bool:
-        return self.fake is not None
-
-    @property
-    def base_url(self) -> str:
-        scheme, rest = self.url.split("://", 1)
-        return f"{scheme}://{rest.split('/', 1)[0]}"
+MARKERS = (
+    "contract(key): the test checks a documented behaviour (doc/wcf): a key of the behaviour table",
+    "choice(key): the test pins a fakeprojector choice, not a documented vendor fact (a behaviour key)",
+    "fake_only: needs state a real Projector cannot be given (fixture clients, frozen time); "
+    "skips against --projector-url",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,25 +46,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--projector-url",
         action="store",
-        default=os.environ.get("PROJECTOR_URL") or None,
+        default=os.environ.get(URL) or None,
         metavar="URL",
-        help="run tests/contract against this Projector service URL (.../OpsProjectorWcfSvc/PwsProjectorServices.svc) "
-        "instead of a fake; credentials from PROJECTOR_CLIENT_ID, PROJECTOR_CLIENT_SECRET, PROJECTOR_REFRESH_TOKEN",
+        help=f"run the contract suite against this Projector service URL (.../OpsProjectorWcfSvc/PwsProjectorServices.svc) "
+        f"instead of a fake (default: ${URL}); credentials from {CLIENT_ID}, {CLIENT_SECRET}, {REFRESH_TOKEN}",
     )
 
 
-def _real_target(config: pytest.Config) -> Target | None:
+_REAL_TARGET = pytest.StashKey[Target | None]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
     url = config.getoption("--projector-url")
-    if not url:
-        return None
-    client_id = os.environ.get("PROJECTOR_CLIENT_ID", "")
-    secret = os.environ.get("PROJECTOR_CLIENT_SECRET", "")
-    if not client_id or not secret:
-        raise pytest.UsageError(
-            "--projector-url needs PROJECTOR_CLIENT_ID and PROJECTOR_CLIENT_SECRET in the environment "
-            "(and a disposable PROJECTOR_REFRESH_TOKEN for the token lifecycle tests)"
-        )
-    return Target(url.split("?", 1)[0], client_id, secret, os.environ.get("PROJECTOR_REFRESH_TOKEN") or None)
+    try:  # a bad URL or missing credentials stop the run before anything is collected
+        config.stash[_REAL_TARGET] = real_target(url, os.environ) if url else None
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -84,21 +75,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason="fake_only: needs state a real Projector cannot be given (fixture clients, codes, another "
         "client's token, a frozen clock or changed settings)"
     )
-    here = Path(__file__).parent
     for item in items:
-        if item.get_closest_marker("fake_only") and here in Path(str(item.path)).parents:
+        if item.get_closest_marker("fake_only"):
             item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
 def _contract_target(pytestconfig: pytest.Config) -> Iterator[Target]:
-    real = _real_target(pytestconfig)
+    real = pytestconfig.stash[_REAL_TARGET]
     if real is not None:
         yield real
         return
-    from fakeprojector import FakeProjector  # the one import of fakeprojector in tests/contract
+    from fakeprojector import envelopes
+    from fakeprojector.server import FakeProjector  # the one use of the fake in the suite
 
-    with FakeProjector(CONTRACT_FIXTURES) as fake:
+    with FakeProjector(envelopes.fixtures()) as fake:
         yield Target(fake.url, SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, fake)
 
 
@@ -126,7 +117,7 @@ def fake(target: Target) -> Any:
 def refresh_token(target: Target) -> str:
     """The disposable refresh token of the target (the fake's: the vendor's sample token)."""
     if not target.refresh_token:
-        pytest.skip("needs a disposable PROJECTOR_REFRESH_TOKEN in the environment")
+        pytest.skip(f"needs a disposable {REFRESH_TOKEN} in the environment")
     return target.refresh_token
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import urllib.parse
+from typing import Any
 
 from lxml import etree
 
@@ -26,7 +27,7 @@ QNAME_ATTRIBUTES = frozenset({"type", "base", "ref", "element", "message", "bind
 def get(url: str, expect: int | None = 200) -> tuple[int, bytes]:
     parts = urllib.parse.urlsplit(url)
     cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = cls(parts.hostname, parts.port, timeout=10)
+    conn = cls(parts.hostname or "", parts.port, timeout=10)
     try:
         conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
         resp = conn.getresponse()
@@ -112,7 +113,7 @@ def shape(
     *,
     any_type_namespace: bool = False,
     skip: frozenset[str] = frozenset(),
-) -> tuple:
+) -> tuple[Any, ...]:
     """An element's tag, attributes and children, recursively: QName values resolved to
     ``(namespace, name)`` (prefixes differ between writers), the operation's name written
     ``{op}`` so that two operations compare, ``skip`` tags left out. With

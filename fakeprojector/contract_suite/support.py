@@ -2,8 +2,8 @@
 
 The catalogue texts, field lists and namespaces here are the vendor's documentation copied
 into the tests on purpose: if fakeprojector's own copy drifts, these tests catch it. Also the
-state of ``fixtures/contract.json`` the fake-only tests rely on, and shape/error assertions
-that every test applies to every answer.
+state of the contract fixtures (``envelopes.fixtures()``) the fake-only tests rely on, and
+shape/error assertions that every test applies to every answer.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import re
 
 from lxml import etree
 
-from tests.support.paths import CONTRACT_FIXTURES
-from tests.support.soapclient import COM, ENV, RSP, SHR, SVC, XSI, Answer
+from fakeprojector import envelopes
+from fakeprojector.contract_suite.soapclient import COM, ENV, RSP, SHR, SVC, XSI, Answer
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
 ACQUIRE = "PwsAcquireOauth2Token"
@@ -95,8 +95,8 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
 
 
-# --- the state of fixtures/contract.json (fake-only tests) ---------------------------------
-_FIXTURES = json.loads(CONTRACT_FIXTURES.read_text())
+# --- the state of the contract fixtures (fake-only tests) ------------------------------------
+_FIXTURES = json.loads(envelopes.fixtures().read_text(encoding="utf-8"))
 _CLIENTS = _FIXTURES["clients"]
 _TOKENS = _FIXTURES["refresh_tokens"]
 _CODES = _FIXTURES["authorization_codes"]
@@ -121,7 +121,7 @@ assert s256(PKCE_VERIFIER) == next(c["code_challenge"] for c in _CODES if c["cod
 
 # --- assertions -----------------------------------------------------------------------------
 def _nil(el: etree._Element) -> bool:
-    return el.get(f"{{{XSI}}}nil") == "true"
+    return bool(el.get(f"{{{XSI}}}nil") == "true")
 
 
 def result_of(answer: Answer, operation: str) -> etree._Element:
