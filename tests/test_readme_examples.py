@@ -52,6 +52,26 @@ def test_readme_pytest_quickstart_passes_as_written_under_strict_warnings(pytest
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 
+def test_readme_fixtures_example_loads_as_written(tmp_path):
+    """The "Fixtures" example is a valid file: `check-fixtures` takes it and a fake serves it."""
+    from fakeprojector import FakeProjector
+
+    (example,) = blocks(ROOT / "README.md", "json", "Fixtures")
+    path = tmp_path / "my.json"
+    path.write_text(example, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "fakeprojector", "check-fixtures", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    with FakeProjector(str(path)) as fp:
+        assert [c.name for c in fp.clients()] == ["My app"]
+        assert [u.username for u in fp.users("ACME")] == ["jane"]
+
+
 def test_readme_wsdl_example_passes_as_written(pytester):
     """The "Every operation, from a WSDL" example, its WSDL path pointed at the vendor's 2019
     snapshot, read in place (the project never copies it)."""

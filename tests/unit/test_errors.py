@@ -52,3 +52,22 @@ def test_wcf_action_not_supported_text():
     assert text.startswith(
         "The message with Action 'urn:x' cannot be processed at the receiver, due to a ContractFilter mismatch"
     )
+
+
+def test_the_docs_catalogue_and_the_readme_list_are_the_catalogue():
+    """docs/behaviour.md's table (number, code, text) and the README's list (number and code)
+    name every entry of :data:`errors.CATALOGUE`, and nothing else."""
+    import re
+
+    from tests.support.paths import ROOT
+
+    docs = (ROOT / "docs" / "behaviour.md").read_text(encoding="utf-8")
+    table = docs[docs.index("## Error catalogue") :]
+    rows = re.findall(r"^\| (-?\d+) \| (\w+) \| `([^`]*)`", table, flags=re.M)
+    assert {int(n): (c, t) for n, c, t in rows} == {
+        n: (e.code, e.template) for n, e in errors.CATALOGUE.items()
+    }
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Errors") : readme.index("## Operation coverage")]
+    listed = re.findall(r"(-?\d+)\s+`(\w+)`", section)
+    assert sorted((int(n), c) for n, c in listed) == sorted((n, e.code) for n, e in errors.CATALOGUE.items())
