@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fakeprojector.cli import build_parser, main
-from tests.support.cliserver import CliServer, http_json
-from tests.support.paths import ROOT
+from tests.support.cliserver import CliServer, http_json, run_cli
 from tests.support.soapclient import SHR, acquire, envelope, post, revoke
 
 REVOKE = "PwsRevokeOauth2RefreshToken"
@@ -27,17 +24,6 @@ SECRET_B = "cli-secret-B-Hs3JkN8bQw1ZeR6t"
 WRONG_SECRET = "cli-wrong-secret-Gt5YhU7jIk"
 ADMIN_SECRET = "cli-admin-created-secret-Pl0Ok9Ij"
 ADMIN_TOKEN = "cli-admin-token-4f5e6d"
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fakeprojector", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from fakeprojector.wsdl import load_contract
 from tests.operations.support import envelope
-from tests.support.cliserver import CliServer
-from tests.support.paths import FIXTURE_WSDL, ROOT
+from tests.support.cliserver import CliServer, run_cli
+from tests.support.paths import FIXTURE_WSDL
 from tests.support.soapclient import post
 
 pytest_plugins = ["pytester"]
 OAUTH = {"PwsAcquireOauth2Token", "PwsRevokeOauth2RefreshToken"}
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fakeprojector", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -117,3 +117,15 @@ def http_json(
 def quote(value: str) -> str:
     """A path segment (access tokens hold ``/`` and ``+``)."""
     return urllib.parse.quote(value, safe="")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m fakeprojector ARGS`` run to its end (60 s at most), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "fakeprojector", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
