@@ -265,11 +265,16 @@ class Store:
                 account=account,
                 refresh_token=refresh_token,
                 issued_ns=now,
-                expires_ns=now + self.settings.access_token_lifetime_seconds * 1_000_000_000,
+                expires_ns=self._access_expiry_ns(now),
                 from_code=from_code,
                 last_used_ns=now,
             )
             return self._put_access(at)
+
+    def _access_expiry_ns(self, now: int) -> int:
+        """When a session ticket issued at ``now`` expires (``ExpiresInSeconds`` later), for
+        tickets from client apps and from sign-ins alike."""
+        return now + self.settings.access_token_lifetime_seconds * 1_000_000_000
 
     def add_session(self, account: str, username: str) -> AccessToken:
         """A session ticket opened by a user's sign-in (``PwsAuthenticate``): no client app."""
@@ -280,7 +285,7 @@ class Store:
                 client_id="",
                 account=account,
                 issued_ns=now,
-                expires_ns=now + self.settings.access_token_lifetime_seconds * 1_000_000_000,
+                expires_ns=self._access_expiry_ns(now),
                 last_used_ns=now,
                 username=username,
             )
