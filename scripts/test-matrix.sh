@@ -30,7 +30,9 @@ consumer() {  # $1 minor, $2 interpreter: the wheel as a user installs it
   "$venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1
   "$venv/bin/python" -m pip install --quiet "$wheel[contract]" './examples/consumer[test]' \
     || { echo "test-matrix: installing the wheel failed on $1"; return 1; }
-  "$venv/bin/python" -W error -c "import fakeprojector, fakeprojector.pytest_plugin, fakeprojector.envelopes" \
+  # from inside the venv, so the checkout's own package folder is not first on sys.path
+  (cd "$venv" && bin/python -W error -c "import sys, fakeprojector, fakeprojector.pytest_plugin, fakeprojector.envelopes
+if sys.prefix not in fakeprojector.__file__: sys.exit('imported ' + fakeprojector.__file__ + ', not the wheel')") \
     || return 1
   (cd examples/consumer && "../../$venv/bin/python" -m pytest -q) || return 1
   (cd "$venv" && PYTHONWARNINGS=error bin/fakeprojector contract-test -q -p no:cacheprovider) || return 1
