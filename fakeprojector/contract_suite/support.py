@@ -1,4 +1,5 @@
-"""What the contract suite knows, written from contract.md, not from fakeprojector's code.
+"""What the contract suite knows, written from the vendor's documentation and
+WCF's observed behaviour (docs/behaviour.md lists each row), not from fakeprojector's code.
 
 The catalogue texts, field lists and namespaces here are the vendor's documentation copied
 into the tests on purpose: if fakeprojector's own copy drifts, these tests catch it. Also the

@@ -95,6 +95,7 @@ def test_each_operation_soap_action_messages_and_fault(description, operation):
     (pop,) = w.xpath(
         f"w:portType[@name='IPwsProjectorServices']/w:operation[@name='{operation}']", namespaces=N
     )
+    assert pop.find("w:fault", N).get("name") == "PwsFaultFault"
     parts = {}
     for direction in ("input", "output", "fault"):
         io = pop.find(f"w:{direction}", N)
@@ -196,6 +197,8 @@ def test_wrapper_elements_have_anonymous_types(description, operation):
         (decl,) = ctype.iterfind("xs:sequence/xs:element", N)
         assert (decl.get("name"), decl.get("minOccurs"), decl.get("nillable")) == (member, "0", "true")
         assert qname(decl, decl.get("type")).localname == operation + rq
+    (service_schema,) = (d for d in description.documents.values() if d.get("targetNamespace") == SVC)
+    assert service_schema.findall("xs:complexType", N) == []  # only the wrappers, no named types
 
 
 @pytest.mark.contract("wire.metadata")
@@ -208,6 +211,7 @@ def test_wsdl_imports_every_schema_from_its_xsd_address(description, target):
     by_location: dict[str, str] = {}
     for imp in imports:
         assert imp.tag == f"{{{XS}}}import"
+        assert set(imp.attrib) == {"schemaLocation", "namespace"}
         match = XSD_LOCATION.match(imp.get("schemaLocation", ""))
         assert match, imp.get("schemaLocation")
         if target.is_fake:

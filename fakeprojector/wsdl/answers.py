@@ -81,7 +81,7 @@ def render_answer(
     ``values`` are result members by local name (checked beforehand by
     :func:`fakeprojector.wsdl.stubs.validate_respond` when they come from a user); where they
     name a base member (``Status``, ``Messages``) they win over the arguments. ``timestamp``
-    is written as given (the app formats it, see ``clock.format_wcf_datetime``).
+    is written as given (the app formats it, see ``soap.wire.format_wcf_datetime``).
     """
     result = base_values(
         contract, operation, request_id=request_id, timestamp=timestamp, status=status, messages=messages

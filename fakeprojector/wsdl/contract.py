@@ -15,7 +15,8 @@ from typing import Any
 
 from lxml import etree
 
-from fakeprojector.wsdl.model import NS_XS, ComplexType, Operation, QName, SimpleType, type_label
+from fakeprojector.contract import NS_XSD
+from fakeprojector.wsdl.model import ComplexType, Operation, QName, SimpleType, type_label
 from fakeprojector.wsdl.schema import SchemaDocument
 
 _SCHEMA_URN = "urn:fakeprojector:schema:"
@@ -114,7 +115,7 @@ def _compile(schemas: tuple[SchemaDocument, ...]) -> etree.XMLSchema:
     documents: dict[str, bytes] = {}
     for doc in schemas:
         root = etree.fromstring(doc.standalone())
-        for imp in root.iterfind(f"{{{NS_XS}}}import"):
+        for imp in root.iterfind(f"{{{NS_XSD}}}import"):
             target = urls.get(imp.get("namespace") or "")
             if target is None:
                 imp.attrib.pop("schemaLocation", None)
@@ -124,7 +125,7 @@ def _compile(schemas: tuple[SchemaDocument, ...]) -> etree.XMLSchema:
     driver = "".join(
         f'<xs:import namespace="{ns}" schemaLocation="{url}"/>' for ns, url in urls.items() if ns
     )
-    text = f'<xs:schema xmlns:xs="{NS_XS}">{driver}</xs:schema>'
+    text = f'<xs:schema xmlns:xs="{NS_XSD}">{driver}</xs:schema>'
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     parser.resolvers.add(_InMemory(documents))
     return etree.XMLSchema(etree.fromstring(text.encode(), parser))

@@ -18,25 +18,13 @@ from pathlib import Path
 from lxml import etree
 
 from fakeprojector import xmltext
+from fakeprojector.contract import NS_WSAM, NS_WSAW, NS_WSDL, NS_WSDL_SOAP, NS_XSD
 from fakeprojector.wsdl.contract import Contract
-from fakeprojector.wsdl.model import (
-    NS_WSAM,
-    NS_WSAW,
-    NS_WSDL,
-    NS_WSDL_SOAP,
-    NS_XS,
-    ComplexType,
-    ContractError,
-    Fault,
-    Member,
-    Operation,
-    QName,
-    type_label,
-)
+from fakeprojector.wsdl.model import ComplexType, ContractError, Fault, Member, Operation, QName, type_label
 from fakeprojector.wsdl.schema import SchemaDocument, TypeBuilder, resolve_qname
 
 _W = f"{{{NS_WSDL}}}"
-_XS = f"{{{NS_XS}}}"
+_XS = f"{{{NS_XSD}}}"
 _SOAP = f"{{{NS_WSDL_SOAP}}}"
 _ACTIONS = (f"{{{NS_WSAW}}}Action", f"{{{NS_WSAM}}}Action")
 _SP_HTTPS_TOKEN = "HttpsToken"  # noqa: S105 - a WS-SecurityPolicy element name
@@ -120,7 +108,7 @@ class _Schemas:
             schema, source, folder = queue.popleft()
             for imp in schema.iterfind(f"{_XS}import"):
                 ns = imp.get("namespace") or ""
-                if ns in self.by_ns or ns == NS_XS:
+                if ns in self.by_ns or ns == NS_XSD:
                     continue
                 doc, doc_folder = self._import(ns, imp.get("schemaLocation"), source, folder)
                 self._add(doc)

@@ -19,16 +19,6 @@ from typing import Final
 QName = tuple[str, str]
 """A qualified name: ``(namespace, local name)``."""
 
-NS_XS: Final = "http://www.w3.org/2001/XMLSchema"
-NS_WSDL: Final = "http://schemas.xmlsoap.org/wsdl/"
-NS_WSDL_SOAP: Final = "http://schemas.xmlsoap.org/wsdl/soap/"
-NS_WSAW: Final = "http://www.w3.org/2006/05/addressing/wsdl"
-NS_WSAM: Final = "http://www.w3.org/2007/05/addressing/metadata"
-#: WCF's own schema: ``guid``, ``char``, ``duration`` and the serialization attributes.
-NS_SER: Final = "http://schemas.microsoft.com/2003/10/Serialization/"
-#: Where WCF puts ``ArrayOfstring``, ``ArrayOfint``, ... of primitive items.
-NS_ARRAYS: Final = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
-
 #: XML Schema built-ins a DataContract member can have, each with its CLR name for errors.
 BUILTIN_CLR_NAMES: Final[dict[str, str]] = {
     "string": "String",

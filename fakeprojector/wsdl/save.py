@@ -20,12 +20,12 @@ from pathlib import Path
 from lxml import etree
 
 from fakeprojector import xmltext
-from fakeprojector.wsdl.model import NS_WSDL, NS_XS
+from fakeprojector.contract import NS_WSDL, NS_XSD
 
 #: A WCF service imports one document per namespace; more than this is not a WCF service.
 MAX_DOCUMENTS = 200
 TIMEOUT_SECONDS = 30.0
-_IMPORTS = (f"{{{NS_XS}}}import", f"{{{NS_XS}}}include")
+_IMPORTS = (f"{{{NS_XSD}}}import", f"{{{NS_XSD}}}include")
 
 
 class SaveError(Exception):
@@ -89,7 +89,7 @@ def save(url: str, folder: str | Path) -> Saved:
                 if len(documents) >= MAX_DOCUMENTS:
                     raise SaveError(f"{wsdl_url}: more than {MAX_DOCUMENTS} schema documents")
                 schema = _fetch(address)
-                if schema.tag != f"{{{NS_XS}}}schema":
+                if schema.tag != f"{{{NS_XSD}}}schema":
                     raise SaveError(f"{address}: not an XML Schema (root element {schema.tag!r})")
                 documents[address] = (_schema_file(name, address, len(documents)), schema)
                 queue.append((address, schema))

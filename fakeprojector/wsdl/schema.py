@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from fakeprojector.contract import NS_SER, NS_XSD
 from fakeprojector.wsdl.model import (
     BUILTIN_CLR_NAMES,
-    NS_SER,
-    NS_XS,
     SER_KINDS,
     ComplexType,
     ContractError,
@@ -28,7 +27,7 @@ from fakeprojector.wsdl.model import (
     SimpleType,
 )
 
-_XS = f"{{{NS_XS}}}"
+_XS = f"{{{NS_XSD}}}"
 #: Constructs a DataContract schema never holds; meeting one means the WSDL is not WCF's.
 _UNSUPPORTED = frozenset(
     f"{_XS}{t}"
@@ -127,7 +126,7 @@ class TypeBuilder:
         self.raw_simple: dict[QName, tuple[etree._Element, SchemaDocument]] = {}
         self.elements: dict[QName, QName] = {}
         self.types: dict[QName, ComplexType | SimpleType] = {
-            (NS_XS, name): SimpleType((NS_XS, name), name) for name in BUILTIN_CLR_NAMES
+            (NS_XSD, name): SimpleType((NS_XSD, name), name) for name in BUILTIN_CLR_NAMES
         }
         self._building: list[QName] = []
         for doc in docs:
@@ -192,7 +191,7 @@ class TypeBuilder:
                 qname = (doc.namespace, f"{synthetic} (anonymous)")
                 self._declare(self.raw_simple, qname, child, doc)
                 return qname
-        return (NS_XS, "anyType")
+        return (NS_XSD, "anyType")
 
     # --- building -------------------------------------------------------------------
     def build(self) -> dict[QName, ComplexType | SimpleType]:
@@ -233,7 +232,7 @@ class TypeBuilder:
             if base_attr is None:
                 raise ContractError(f"{doc.source}: {describe(el)}: xs:restriction without a base")
             base = resolve_qname(restriction, base_attr, doc.source)
-            if base in self.raw_simple or (base[0] == NS_XS and base[1] in BUILTIN_CLR_NAMES):
+            if base in self.raw_simple or (base[0] == NS_XSD and base[1] in BUILTIN_CLR_NAMES):
                 parent = self.simple(base)
             else:
                 raise ContractError(

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from fakeprojector.contract import NS_XSD
 from fakeprojector.wsdl import ComplexType, ContractError, SimpleType, load_contract, render_answer
-from fakeprojector.wsdl.model import NS_XS
 from tests.wsdl.conftest import FIXTURE_WSDL, schema_errors
 
 SVC = "http://projectorpsa.com/PwsProjectorServices/"
@@ -127,7 +127,7 @@ def test_members_are_flattened_base_first_each_in_its_schema_namespace(fixture_c
     effective = rq.members[2]
     assert effective.required
     assert not effective.nillable
-    assert effective.type == (NS_XS, "dateTime")
+    assert effective.type == (NS_XSD, "dateTime")
     detail = fixture_contract.complex_type((WIDGETS, "PwsWidgetDetail"))
     assert detail.bases == ((WIDGETS, "PwsWidget"), (COMMON, "PwsBase"))
     assert detail.members[-1].name == "Notes"
@@ -143,7 +143,7 @@ def test_arrays_and_simple_types(fixture_contract):
         ("http://schemas.microsoft.com/2003/10/Serialization/Arrays", "ArrayOfstring")
     )
     assert strings.array_item is not None
-    assert strings.array_item.type == (NS_XS, "string")
+    assert strings.array_item.type == (NS_XSD, "string")
     color = fixture_contract.simple_type((WIDGETS, "WidgetColor"))
     assert (color.kind, color.enumeration) == ("string", ("Red", "Green", "Blue"))
     ser = "http://schemas.microsoft.com/2003/10/Serialization/"
@@ -151,7 +151,7 @@ def test_arrays_and_simple_types(fixture_contract):
     assert fixture_contract.simple_type((ser, "guid")).clr_name == "Guid"
     assert fixture_contract.simple_type((ser, "duration")).kind == "duration"
     assert fixture_contract.simple_type((ser, "char")).kind == "char"
-    assert isinstance(fixture_contract.types[(NS_XS, "long")], SimpleType)
+    assert isinstance(fixture_contract.types[(NS_XSD, "long")], SimpleType)
 
 
 def test_documents_are_kept_for_serving_in_import_order(fixture_contract):
@@ -168,7 +168,7 @@ def test_documents_are_kept_for_serving_in_import_order(fixture_contract):
     ]
     assert docs[0].namespace == SVC
     assert docs[0].location == "http://localhost/Fixture.svc?xsd=xsd0"
-    assert all(d.root.tag == f"{{{NS_XS}}}schema" for d in docs)
+    assert all(d.root.tag == f"{{{NS_XSD}}}schema" for d in docs)
     assert fixture_contract.wsdl.tag == "{http://schemas.xmlsoap.org/wsdl/}definitions"
     assert fixture_contract.requires_https
     assert fixture_contract.address == "https://localhost/Fixture.svc"
@@ -345,9 +345,9 @@ def test_inline_schema_relying_on_the_wsdl_root_prefixes_stands_alone(tmp_path):
     text = wsdl.read_text("utf-8").replace('type="xs:string"', 'type="xsd:string"')
     wsdl.write_text(text, "utf-8")
     contract = load_contract(wsdl)
-    assert contract.complex_type((WIDGETS, "PwsWidget")).members[0].type == (NS_XS, "string")
+    assert contract.complex_type((WIDGETS, "PwsWidget")).members[0].type == (NS_XSD, "string")
     standalone = etree.fromstring(next(d for d in contract.schemas if d.namespace == WIDGETS).standalone())
-    assert standalone.nsmap["xsd"] == NS_XS
+    assert standalone.nsmap["xsd"] == NS_XSD
     answer = render_answer(
         contract, contract.operation("PwsPing"), request_id=1, timestamp="2024-01-01T00:00:00Z"
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from fakeprojector.contract import NS_XSD
 from fakeprojector.wsdl import ComplexType, SimpleType, render_answer
-from fakeprojector.wsdl.model import NS_XS
 from tests.wsdl.conftest import TIMESTAMP, schema_errors
 
 SVC = "http://projectorpsa.com/PwsProjectorServices/"
@@ -119,4 +119,4 @@ def test_every_session_failure_answer_validates_too(vendor_contract):
     "kind", ["dateTime", "short", "double", "unsignedByte", "boolean", "long", "decimal"]
 )
 def test_builtin_kinds_present(vendor_contract, kind):
-    assert (NS_XS, kind) in vendor_contract.types
+    assert (NS_XSD, kind) in vendor_contract.types
