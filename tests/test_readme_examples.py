@@ -3,7 +3,8 @@
 * the README's pytest quickstart, in a fresh project with ``filterwarnings = error``;
 * the README's curl quickstart, with bash, against the real ``fakeprojector serve``
   (its port swapped for a free one);
-* the pytest plugin page's examples.
+* the pytest plugin page's examples;
+* the curl examples of the standalone-server, WSDL-operations and browser-flow pages.
 """
 
 from __future__ import annotations
@@ -180,16 +181,14 @@ def _runnable_blocks(path: Path) -> list[str]:
     ]
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the docs' examples need curl")
-def test_standalone_server_page_curl_examples_run_as_written(tmp_path):
-    """Every curl example of docs/standalone-server.md, in order, against one real ``fakeprojector
-    serve``; curl fails the run on any HTTP error (``--fail-with-body``), so each example must work."""
-    examples = _runnable_blocks(STANDALONE)
-    assert len(examples) >= 5, "the page lost its examples"
+def _run_examples(tmp_path: Path, examples: list[str], serve: str = "") -> str:
+    """``examples``, in order, against one real ``fakeprojector serve {serve}``; curl fails the
+    run on any HTTP error (``--fail-with-body``), so each example must work. Its output."""
     port = str(_free_port())
     runnable = "\n".join(
         ["set -e", "curl() { command curl --fail-with-body --max-time 20 \"$@\"; }",
-         f"fakeprojector serve --port {port} > serve.out 2> serve.err &", "trap 'kill %1 2>/dev/null' EXIT",
+         f"fakeprojector serve --port {port} {serve} > serve.out 2> serve.err &",
+         "trap 'kill %1 2>/dev/null' EXIT",
          "for _ in $(seq 100); do [ -s serve.out ] && break; sleep 0.1; done",
          *(block.replace("8080", port) for block in examples)]
     )  # fmt: skip
@@ -205,7 +204,15 @@ def test_standalone_server_page_curl_examples_run_as_written(tmp_path):
         check=False,
     )
     assert out.returncode == 0, (out.stderr, out.stdout[-3000:])
-    text = out.stdout
+    return out.stdout
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the docs' examples need curl")
+def test_standalone_server_page_curl_examples_run_as_written(tmp_path):
+    """Every curl example of docs/standalone-server.md, in order, against one server."""
+    examples = _runnable_blocks(STANDALONE)
+    assert len(examples) >= 5, "the page lost its examples"
+    text = _run_examples(tmp_path, examples)
     assert '"name": "My .NET app"' in text
     assert text.count('"client_secret"') == 1  # in the POST's answer only, never in the list
     assert text.count("jane-password") == 1
@@ -217,3 +224,36 @@ def test_standalone_server_page_curl_examples_run_as_written(tmp_path):
     assert '"cleared": ' in text
     assert "ARQC8d/V3CZk+kOWf7w3KQ==" in text
     assert json.loads((tmp_path / "fakeprojector-admin.openapi.json").read_text())["openapi"].startswith("3.")
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the docs' examples need curl")
+def test_wsdl_operations_page_curl_examples_run_as_written(tmp_path):
+    """docs/wsdl-operations.md's curl examples, against ``serve --wsdl`` on the vendor's snapshot."""
+    wsdl = VENDOR_WSDL_DIR / "PwsProjectorServices.wsdl"
+    if not wsdl.is_file():
+        pytest.skip(f"the vendor's 2019 WSDL snapshot is not at {VENDOR_WSDL_DIR} (../shared absent)")
+    examples = _runnable_blocks(ROOT / "docs" / "wsdl-operations.md")
+    assert examples, "the page lost its curl example"
+    text = _run_examples(tmp_path, examples, serve=f"--wsdl {wsdl}")
+    decoder = json.JSONDecoder()
+    created, end = decoder.raw_decode(text)
+    listed, _ = decoder.raw_decode(text, end + 1)  # each answer ends with a newline
+    assert created["operation"] == "PwsGetProject"
+    assert [stub["id"] for stub in listed] == [created["id"]]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the docs' examples need curl")
+def test_browser_flow_page_token_exchange_runs_as_written(tmp_path):
+    """docs/browser-flow.md's curl exchange, its ``CODE`` (what the browser brings back) issued
+    through the admin API first, as the consent page would."""
+    (exchange,) = (b for b in blocks(ROOT / "docs" / "browser-flow.md", "sh") if "curl" in b)
+    issue = (
+        "curl -s http://127.0.0.1:8080/_fakeprojector/authorization-codes -H 'Content-Type: application/json'"
+        ' -d \'{"client_id": "24748faf-e239-d132-167a-6e4d3e1bd0fb",'
+        ' "redirect_uri": "http://127.0.0.1:8765/callback", "code": "code-from-the-browser"}\' > /dev/null'
+    )
+    text = _run_examples(tmp_path, [issue, exchange.replace("code=CODE", "code=code-from-the-browser")])
+    answer = json.loads(text)
+    assert answer["token_type"] == "projector_session_ticket"
+    assert answer["access_token"]
+    assert answer["refresh_token"]
