@@ -43,6 +43,7 @@ NS_WSP: Final = "http://schemas.xmlsoap.org/ws/2004/09/policy"
 NS_WSAM: Final = "http://www.w3.org/2007/05/addressing/metadata"
 NS_WSA: Final = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
 NS_WSU: Final = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+NS_SP: Final = "http://schemas.xmlsoap.org/ws/2005/07/securitypolicy"
 #: WCF's own schema: ``guid``, ``char``, ``duration`` and the serialization attributes.
 NS_SER: Final = "http://schemas.microsoft.com/2003/10/Serialization/"
 #: The SOAP-over-HTTP transport URI of ``soap:binding`` (an identifier, not a namespace).

@@ -9,8 +9,10 @@ schemas of the same namespaces where a component of that name is missing. Everyt
 goes through :class:`~fakeprojector.soap.metadata.ServiceMetadata`, which gives the
 documents WCF's prefixes and addresses them from the Host the client used.
 
-The loaded WSDL's WS-Policy (the vendor's asks for an HTTPS transport) is left out, as in the
-fake's own description: the fake speaks plain HTTP [choice, docs/behaviour.md wire.metadata].
+The loaded WSDL's WS-Policy (the vendor's asks for an HTTPS transport) is dropped here; as for
+the fake's own description, :class:`~fakeprojector.soap.metadata.ServiceMetadata` writes WCF's
+transport policy into documents addressed ``https://`` and none into plain-HTTP ones [wcf,
+docs/behaviour.md wire.metadata].
 """
 
 from __future__ import annotations

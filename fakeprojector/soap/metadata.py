@@ -15,6 +15,12 @@ immutable afterwards, and renders a document for any service URL on demand: the 
 (``soap:address``, ``schemaLocation``) is the only thing that differs between URLs, so the
 documents a client gets are the same whatever Host name it used. Rendered documents are
 cached per URL, a bounded number of them.
+
+An ``https://`` address also gets the transport-security policy WCF writes for a
+``basicHttpBinding`` with ``Security mode="Transport"`` [wcf, doc: the 2019 snapshot]: a
+``wsp:Policy`` (``sp:TransportBinding`` with ``sp:HttpsToken``) first in the definitions and
+a ``wsp:PolicyReference`` to it first in each binding. Over plain HTTP WCF writes none, and a
+generator that read one (svcutil) would refuse the ``http://`` address, so neither does the fake.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from lxml import etree
 from fakeprojector.contract import (
     NS_MSC,
     NS_SOAP_ENCODING,
+    NS_SP,
     NS_WSA,
     NS_WSA10,
     NS_WSAM,
@@ -228,6 +235,8 @@ class ServiceMetadata:
             for address in port:
                 if address.tag in _ADDRESSES:
                     address.set("location", url)
+        if url.startswith("https://"):
+            _require_transport_security(root)
         return root
 
     def _locate_imports(self, schema: etree._Element, url: str) -> None:
@@ -238,6 +247,28 @@ class ServiceMetadata:
                 imp.attrib.clear()  # WCF writes schemaLocation first
                 imp.set("schemaLocation", _xsd_url(url, number))
                 imp.set("namespace", namespace)
+
+
+def _require_transport_security(definitions: etree._Element) -> None:
+    """Add WCF's HTTPS transport policy for each binding, as the 2019 snapshot has it."""
+    for index, binding in enumerate(definitions.findall(_w("binding"))):
+        policy_id = f"{binding.get('name')}_policy"
+        policy = etree.SubElement(definitions, f"{{{NS_WSP}}}Policy", {f"{{{NS_WSU}}}Id": policy_id})
+        definitions.insert(index, policy)  # extensions first, one per binding in binding order
+        choice = etree.SubElement(etree.SubElement(policy, f"{{{NS_WSP}}}ExactlyOne"), f"{{{NS_WSP}}}All")
+        transport = etree.SubElement(choice, f"{{{NS_SP}}}TransportBinding", nsmap={"sp": NS_SP})
+        assertions = etree.SubElement(transport, f"{{{NS_WSP}}}Policy")
+        for name, inner, attributes in (
+            ("TransportToken", "HttpsToken", {"RequireClientCertificate": "false"}),
+            ("AlgorithmSuite", "Basic256", {}),
+            ("Layout", "Strict", {}),
+        ):
+            wrapper = etree.SubElement(
+                etree.SubElement(assertions, f"{{{NS_SP}}}{name}"), f"{{{NS_WSP}}}Policy"
+            )
+            etree.SubElement(wrapper, f"{{{NS_SP}}}{inner}", attributes)
+        reference = etree.SubElement(binding, f"{{{NS_WSP}}}PolicyReference", URI=f"#{policy_id}")
+        binding.insert(0, reference)
 
 
 def _xsd_url(url: str, number: int) -> str:

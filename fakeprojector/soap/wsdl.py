@@ -17,7 +17,8 @@ types (each type followed by its nillable global element); the service's own sch
 
 Not reproduced: the ``?xsd=xsd1`` schema of ``http://schemas.microsoft.com/2003/10/Serialization/``
 WCF always adds (none of these types uses it), the vendor's HTTPS transport ``wsp:Policy``
-(the fake speaks plain HTTP, where WCF writes none), and the vendor's empty ``PwsBase``
+over plain HTTP, where WCF writes none (:mod:`fakeprojector.soap.metadata` adds it to documents
+addressed ``https://``), and the vendor's empty ``PwsBase``
 base type of ``PwsRequest``/``PwsResponse``.
 """
 

@@ -27,7 +27,7 @@ from fakeprojector import FakeProjector, pkce_pair
 from fakeprojector.cli import main
 from tests.support.certs import make_user_certs
 from tests.support.cliserver import CliServer
-from tests.support.paths import ROOT
+from tests.support.paths import FIXTURE_WSDL, ROOT, VENDOR_WSDL_DIR
 from tests.support.soapclient import ACTION, NS, SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN, envelope
 
 CB = "https://localhost/callback"
@@ -150,6 +150,65 @@ def test_every_wsdl_address_says_https(fake):
     locations = wsdl.xpath("//@schemaLocation | //@location")
     assert locations
     assert all(loc.startswith(f"https://127.0.0.1:{fake.port}/") for loc in locations), locations
+
+
+WSP = "http://schemas.xmlsoap.org/ws/2004/09/policy"
+WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+SP = "http://schemas.xmlsoap.org/ws/2005/07/securitypolicy"
+POLICY_NS = {**WSDL_NS, "wsp": WSP, "wsu": WSU, "sp": SP}
+
+
+def _policy_of(url: str, ca_file: str | None) -> tuple[etree._Element, etree._Element]:
+    """The description's one ``wsp:Policy`` (first in the definitions, as WCF writes it),
+    after checking the binding references it first."""
+    reply = requests.get(url, verify=ca_file if ca_file else True, timeout=10)
+    assert reply.status_code == 200
+    root = etree.fromstring(reply.content)
+    (policy,) = root.findall("wsp:Policy", POLICY_NS)
+    assert root[0] is policy
+    (binding,) = root.findall("wsdl:binding", POLICY_NS)
+    assert binding[0].tag == f"{{{WSP}}}PolicyReference"
+    assert binding[0].get("URI") == "#" + policy.get(f"{{{WSU}}}Id")
+    assert policy.get(f"{{{WSU}}}Id") == binding.get("name") + "_policy"
+    return root, policy
+
+
+@pytest.mark.parametrize("query", ["?wsdl", "?singleWsdl"])
+def test_https_metadata_asks_for_transport_security_as_wcf_does(fake, query):
+    """WCF writes an HTTPS endpoint's transport policy; svcutil reads it to pick Transport security."""
+    _, policy = _policy_of(fake.url + query, fake.ca_file)
+    (token,) = policy.xpath(".//sp:TransportBinding//sp:TransportToken//sp:HttpsToken", namespaces=POLICY_NS)
+    assert token.get("RequireClientCertificate") == "false"
+
+
+def test_plain_http_metadata_has_no_policy(fake_projector):
+    """Over plain HTTP WCF writes no policy, and one asking for HTTPS would make svcutil refuse http://."""
+    for query in ("?wsdl", "?singleWsdl"):
+        body = requests.get(fake_projector.url + query, timeout=10).content
+        assert etree.fromstring(body).xpath("//wsp:*", namespaces=POLICY_NS) == [], query
+
+
+def test_a_loaded_wsdl_over_https_has_one_policy_and_zeep_calls_through_it():
+    with FakeProjector(tls=True, wsdl=FIXTURE_WSDL) as fp:
+        _policy_of(fp.wsdl_url, fp.ca_file)
+        client = zeep_client(fp, fp.ca_file)
+        answer = client.service.PwsRevokeOauth2RefreshToken(
+            serviceRequest={**CREDENTIALS, "Token": SAMPLE_TOKEN, "TokenType": "refresh_token"}
+        )
+        assert answer.Status == "Ok"
+
+
+def test_the_https_policy_is_the_vendors(fake):
+    """The 2019 snapshot was fetched from the vendor's HTTPS endpoint: the same policy, node for node."""
+    wsdl = VENDOR_WSDL_DIR / "PwsProjectorServices.wsdl"
+    if not wsdl.is_file():
+        pytest.skip(f"the vendor's 2019 WSDL snapshot is not at {VENDOR_WSDL_DIR} (../shared absent)")
+    (vendor,) = etree.parse(str(wsdl)).getroot().findall("wsp:Policy", POLICY_NS)
+    _, ours = _policy_of(fake.wsdl_url, fake.ca_file)
+    parser = etree.XMLParser(remove_blank_text=True)
+    assert etree.tostring(etree.fromstring(etree.tostring(ours), parser), method="c14n2") == etree.tostring(
+        etree.fromstring(etree.tostring(vendor), parser), method="c14n2"
+    )
 
 
 def test_redirect_url_names_the_other_servers_https_address(fake_projector_factory):
