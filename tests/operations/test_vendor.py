@@ -8,26 +8,38 @@ calls without a ticket, with a revoked one and with an expired one answering
 from __future__ import annotations
 
 import datetime as dt
+import json
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from fakeprojector import FakeProjector
+from fakeprojector.fixtures import DEFAULT_FIXTURES
 from fakeprojector.wsdl import ComplexType, Contract, SimpleType
 from tests.operations.conftest import VENDOR_WSDL
 from tests.operations.support import SAMPLE_USER, ZeepClient, schema_errors, session_operations
 from tests.support.cliserver import CliServer
-from tests.support.soapclient import SAMPLE_TOKEN, revoke
+from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_TOKEN, revoke
 
 pytestmark = pytest.mark.slow
 BASE_MEMBERS = {"Messages", "ResponseId", "Status", "ServerTimestampUtc"}
 
 
+#: A session ticket a fixtures file gives the sample client, beside the default fixtures.
+FIXTURE_TICKET = "Rml4dHVyZVRpY2tldDAwMQ=="
+
+
 @pytest.fixture(scope="module")
-def vendor_cli(vendor_contract: Contract) -> Iterator[CliServer]:
-    """``fakeprojector serve --wsdl`` on the snapshot, as a .NET or Java team would run it."""
-    server = CliServer("--wsdl", str(VENDOR_WSDL))
+def vendor_cli(vendor_contract: Contract, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliServer]:
+    """``fakeprojector serve --wsdl`` on the snapshot, as a .NET or Java team would run it, with
+    the default fixtures and one more file holding a session ticket."""
+    extra = tmp_path_factory.mktemp("fixtures") / "tickets.json"
+    extra.write_text(json.dumps({"access_tokens": [{"token": FIXTURE_TICKET, "client_id": SAMPLE_CLIENT}]}))
+    server = CliServer(
+        "--wsdl", str(VENDOR_WSDL), "--fixtures", str(DEFAULT_FIXTURES), "--fixtures", str(extra)
+    )
     try:
         yield server
     finally:
@@ -66,19 +78,39 @@ def test_every_operation_answers_ok_and_valid_with_a_refresh_grant_ticket(
     assert {name: r for name, r in results.items() if r != ("Ok", [], [])} == {}
 
 
-@pytest.mark.parametrize("case", ["no ticket", "revoked"])
-def test_without_a_ticket_or_with_a_revoked_one_every_session_operation_answers_10004(
+@pytest.mark.parametrize("source", ["fixtures", "admin API"])
+def test_tickets_from_fixtures_and_the_admin_api_open_every_operation(
+    server, vendor_contract, vendor_client, source
+):
+    ticket = FIXTURE_TICKET
+    if source == "admin API":
+        ticket = "QWRtaW5UaWNrZXQwMDAx"
+        status, body, _ = server.admin(
+            "POST", "/access-tokens", {"client_id": SAMPLE_CLIENT, "token": ticket}
+        )
+        assert status == 201, body
+    results = vendor_client.call_all(vendor_contract, ticket, vendor_contract.operations)
+    assert {name: r for name, r in results.items() if r != ("Ok", [], [])} == {}
+
+
+@pytest.mark.parametrize("case", ["no ticket", "revoked", "expired"])
+def test_without_a_ticket_or_with_a_revoked_or_expired_one_every_session_operation_answers_10004(
     server, vendor_contract, vendor_client, case
 ):
     ticket: str | None = vendor_client.ticket()
     if case == "no ticket":
         ticket = None
-    else:
+    elif case == "revoked":
         assert revoke(server.url, SAMPLE_TOKEN).status_text == "Ok"  # ends its tickets too
+    else:  # TimeoutMinutes (60) without a call, by the admin API's clock
+        assert server.admin("POST", "/clock", {"advance_seconds": 60 * 60})[0] == 200
     checked = session_operations(vendor_contract)
     assert len(checked) == 146  # all but PwsAuthenticate
     results = vendor_client.call_all(vendor_contract, ticket, checked)
     assert {n: r for n, r in results.items() if r != ("FailSessionInvalid", [10004], [])} == {}
+    if ticket is not None:
+        status, listed, _ = server.admin("GET", "/access-tokens/" + urllib.parse.quote(ticket, safe=""))
+        assert (status, listed["state"]) == (200, "expired" if case == "expired" else "revoked")
 
 
 def test_a_stub_added_over_the_admin_api_comes_back_in_the_answer(server, vendor_contract, vendor_client):
@@ -116,7 +148,7 @@ def test_pws_authenticate_with_the_default_fixtures_user_returns_a_working_ticke
     assert schema_errors(vendor_contract.xml_schema(), envelope) == []
 
 
-# --- in process: the clock, and stubs on a dozen operations --------------------------------
+# --- in process: stubs on a dozen operations --------------------------------
 @pytest.fixture(scope="module")
 def vendor_fake(vendor_contract: Contract) -> Iterator[FakeProjector]:
     with FakeProjector(wsdl=VENDOR_WSDL) as fake:
@@ -133,17 +165,6 @@ def fake(vendor_fake: FakeProjector) -> Iterator[FakeProjector]:
     vendor_fake.reset()
     yield vendor_fake
     vendor_fake.check()
-
-
-def test_an_expired_ticket_answers_10004_on_every_session_operation(
-    fake, vendor_contract, vendor_fake_client
-):
-    ticket = vendor_fake_client.ticket()
-    fake.clock.advance(60 * 60)  # TimeoutMinutes (60) without a call
-    checked = session_operations(vendor_contract)
-    results = vendor_fake_client.call_all(vendor_contract, ticket, checked)
-    assert {n: r for n, r in results.items() if r != ("FailSessionInvalid", [10004], [])} == {}
-    assert fake.access_token_state(ticket) == "expired"
 
 
 #: Operations whose results nest arrays of structures several levels deep.
