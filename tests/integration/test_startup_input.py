@@ -18,6 +18,7 @@ import pytest
 
 from fakeprojector import FakeProjector
 from fakeprojector.cli import main
+from fakeprojector.settings import specs
 from tests.support.paths import ROOT
 
 BAD_FLAGS = [
@@ -66,6 +67,47 @@ def test_a_bad_serve_option_is_one_line_and_status_2(flags, message, tmp_path, c
     assert "Traceback" not in err
     # the CLI blocks SIGINT/SIGTERM only once it really serves: a failed start gives them back
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+#: Values no setting of each kind accepts (every number setting is a count or a duration).
+_BAD_BY_KIND = {
+    "int": ["-1", "x"],
+    "float": ["-1", "nan"],
+    "optional_float": ["-1", "x"],
+    "str": [""],
+    "choice": ["x"],
+}
+SETTING_FLAGS = [(spec.flag, value) for spec in specs().values() for value in _BAD_BY_KIND.get(spec.kind, [])]
+
+
+@pytest.mark.parametrize(("flag", "value"), SETTING_FLAGS, ids=[f"{f}={v}" for f, v in SETTING_FLAGS])
+def test_every_settings_flag_refuses_a_bad_value_in_one_line_naming_it(flag, value, tmp_path, capsys):
+    """The sweep over every flag generated from Settings, so a new setting is checked too."""
+    ready = tmp_path / "ready.json"
+    try:
+        status = main(["serve", "--port", "0", "--ready-file", str(ready), f"{flag}={value}"])
+    except SystemExit as exc:  # argparse's own type and choice errors
+        status = exc.code
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert not ready.exists()
+    (line,) = err.splitlines()
+    assert flag in line
+    assert "Traceback" not in err
+
+
+_BAD_PYTHON = {"int": -1, "float": -1.0, "optional_float": -1.0, "str": "", "choice": "x", "bool": "yes"}
+SETTINGS = [(spec.name, _BAD_PYTHON[spec.kind]) for spec in specs().values()]
+
+
+@pytest.mark.parametrize(("name", "value"), SETTINGS, ids=[n for n, _ in SETTINGS])
+def test_every_setting_refuses_a_bad_value_from_python_naming_it(name, value):
+    fake = FakeProjector(port=0)
+    with pytest.raises(ValueError, match=f"^setting '{name}': must be ") as caught:
+        fake.configure(**{name: value})
+    assert "\n" not in str(caught.value)
+    with pytest.raises(ValueError, match=f"^setting '{name}': must be "):
+        FakeProjector(port=0, settings={name: value})
 
 
 def test_the_real_command_prints_one_line_for_a_wrapping_port():
