@@ -13,9 +13,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,34 @@ def blocks(path: Path, language: str, section: str | None = None) -> list[str]:
         end = text.find("\n## ", start + 1)
         text = text[start : end if end != -1 else None]
     return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make run needs make")
+def test_make_run_prints_the_service_url_first_and_serves_it():
+    """The README's first command, as written (with ``PORT=0``): its first line is the URL."""
+    marker, pyproject = ROOT / ".venv" / ".installed-run", ROOT / "pyproject.toml"
+    if not marker.exists() or marker.stat().st_mtime < pyproject.stat().st_mtime:
+        pytest.skip("make run would set .venv up first (run make test once); not done from a test")
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "run", "PORT=0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline().rstrip("\n")  # serve prints it once listening
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/OpsProjectorWcfSvc/PwsProjectorServices\.svc", first), (
+            first
+        )
+        with urllib.request.urlopen(first + "?wsdl", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=10)
+    assert proc.returncode is not None
 
 
 def test_readme_is_a_front_door():
