@@ -124,3 +124,29 @@ def test_calls_and_assertions_read_the_journal():
     assert backend.calls(REVOKE, status="Fail") == []
     assert backend.assert_called(REVOKE, count=1, client_id=CID)[0].status == "Ok"
     assert backend.assert_revoked(TOKEN).fields["Token"] == TOKEN
+
+
+def test_the_python_lists_filter_by_client_account_and_state():
+    """``refresh_tokens``, ``access_tokens``, ``authorization_codes`` and ``accounts``, as the
+    admin API's lists call them, straight from Python."""
+    backend = FakeBackend()
+    backend.clock.freeze(1_000_000)
+    backend.add_account("OTHER")
+    cid = backend.add_client(redirect_uris=[CALLBACK]).client_id
+    short = backend.add_refresh_token(cid, expires_in_seconds=10)
+    gone = backend.add_refresh_token(cid, revoked=True)
+    elsewhere = backend.add_refresh_token(cid, account="OTHER")
+    ticket = backend.add_access_token(cid)
+    code = backend.issue_authorization_code(cid, CALLBACK)
+    assert [a.code for a in backend.accounts()][-1] == "OTHER"
+    backend.clock.advance(61)  # past the code's 60 s and the short token's 10 s, not the ticket's hour
+    refresh = {t.token: s for t, s in backend.refresh_tokens(client_id=cid)}
+    assert refresh == {short.token: "expired", gone.token: "revoked", elsewhere.token: "active"}
+    assert [t.token for t, _ in backend.refresh_tokens(client_id=cid, account="other")] == [elsewhere.token]
+    assert [t.token for t, _ in backend.refresh_tokens(client_id=cid, state="revoked")] == [gone.token]
+    assert [(t.token, s) for t, s in backend.access_tokens(client_id=cid)] == [(ticket.token, "active")]
+    assert backend.access_tokens(client_id=cid, state="expired") == []
+    assert [(c.code, s) for c, s in backend.authorization_codes(client_id=cid)] == [(code, "expired")]
+    assert backend.authorization_codes(client_id=cid, state="unused") == []
+    with pytest.raises(ValueError, match="state"):
+        backend.refresh_tokens(state="used")  # a code's state, not a token's
