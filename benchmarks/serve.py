@@ -60,7 +60,7 @@ def main() -> None:
 
         wz = serving.serve("127.0.0.1", 0, _app(app_kind))
         threading.Thread(target=wz.serve_forever, daemon=True).start()
-        print(wz.server_port, flush=True)
+        print(wz.port, flush=True)
         stop.wait()
         wz.shutdown()
     elif server_kind == "waitress":
