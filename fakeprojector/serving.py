@@ -87,12 +87,45 @@ class _ConnectionInput:
         return getattr(self._stream, name)
 
 
+class _ConnectionOutput:
+    """The connection's write side, sending an answer's head and body in one ``sendall``:
+    http.server writes the status line and headers, werkzeug then the body and flushes; on a
+    socket with ``TCP_NODELAY`` that was two segments and two system calls per answer. The
+    head is held (:meth:`hold`) until the next flush, which every path through http.server and
+    werkzeug reaches after an answer (and after each chunk of a streamed one); a write with
+    nothing held (``100 Continue``, which must go at once) is sent at once."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending: list[bytes] = []
+
+    def hold(self, data: bytes) -> None:
+        self._pending.append(data)
+
+    def write(self, data: bytes) -> int:
+        if not self._pending:
+            return int(self._stream.write(data))
+        self._pending.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            self._stream.write(data)
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 class Handler(WSGIRequestHandler):
     """werkzeug's handler, quiet (the app logs one line per SOAP call), keeping connections
     alive when the request body was read whole."""
 
     timeout = STALL_TIMEOUT
     rfile: Any
+    wfile: Any
     _length: int | None = None
     _server_named = False
     _refused = False
@@ -106,13 +139,15 @@ class Handler(WSGIRequestHandler):
                 return
             self.request = tls
         super().setup()
-        # http.server writes the headers and the body in two sends; on a kept-alive
-        # connection Nagle's algorithm would hold the second for the client's delayed ACK (40 ms).
+        # An answer goes out in one send (_ConnectionOutput), but a streamed one or an interim
+        # 100 Continue does not; on a kept-alive connection Nagle's algorithm would hold a
+        # second small send for the client's delayed ACK (40 ms).
         try:
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:  # not TCP (a Unix socket): nothing to tune
             pass
         self.rfile = _ConnectionInput(self.rfile)
+        self.wfile = _ConnectionOutput(self.wfile)
         if isinstance(self.server, Server):
             self.server.track(self.connection)
 
@@ -196,6 +231,15 @@ class Handler(WSGIRequestHandler):
             super().send_header("Server", self.version_string())
         super().end_headers()
 
+    def flush_headers(self) -> None:
+        """Hold the head for the body's write (one send per answer, see :class:`_ConnectionOutput`)."""
+        buffered = getattr(self, "_headers_buffer", None)
+        if buffered and isinstance(self.wfile, _ConnectionOutput):
+            self.wfile.hold(b"".join(buffered))
+            self._headers_buffer: list[bytes] = []
+        else:
+            super().flush_headers()
+
     def send_header(self, keyword: str, value: str) -> None:
         if keyword.lower() == "server":
             self._server_named = True
@@ -204,6 +248,12 @@ class Handler(WSGIRequestHandler):
                 self.rfile.keep_alive = True
                 return  # the body was read whole: keep the HTTP/1.1 connection for the next request
         super().send_header(keyword, value)
+
+    def handle_expect_100(self) -> bool:
+        """Leave ``Expect: 100-continue`` to werkzeug, which sends ``HTTP/1.1 100 Continue``
+        before the app reads the body; http.server's own would send a second interim answer,
+        the first one carrying a ``Server`` header, which IIS's does not."""
+        return True
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
