@@ -1,14 +1,17 @@
 """Client generators, given only the fake's metadata, produce clients that work.
 
 From each of ``?wsdl`` (types in ``?xsd=xsdN`` documents) and ``?singleWsdl`` (types inline):
-zeep builds a client at run time, and JAX-WS ``wsimport`` generates Java sources that a small
-program compiled with ``javac`` calls. Each client exchanges the default fixtures' sample
-refresh token (``PwsAcquireOauth2Token``, grant ``refresh_token``) and then revokes it
+zeep and PHP's ``SoapClient`` build a client at run time; JAX-WS ``wsimport`` generates Java
+sources that a small program compiled with ``javac`` calls; Mono's ``wsdl`` generates a C#
+proxy (.NET's ``SoapHttpClientProtocol``, on ``HttpWebRequest``) that a program compiled with
+``mcs`` calls. Each client exchanges the default fixtures' sample refresh token
+(``PwsAcquireOauth2Token``, grant ``refresh_token``) and then revokes it
 (``PwsRevokeOauth2RefreshToken``); the answers are checked field by field.
 
-Marked ``generators`` (``-m "not generators"`` leaves them out). The Java half needs
-``wsimport`` (Debian package ``jaxws``), ``javac`` and ``java``, and skips without them; the
-generated and compiled code is kept for the session (one generation per document).
+Marked ``generators`` (``-m "not generators"`` leaves them out). Each non-Python half skips
+without its tools: ``wsimport`` (Debian ``jaxws``), ``javac`` and ``java``; ``php`` with the
+``soap`` extension (``php-cli php-soap``); ``wsdl``, ``mcs`` and ``mono`` (``mono-devel``).
+Generated and compiled code is kept for the session (one generation per document).
 """
 
 from __future__ import annotations
@@ -234,5 +237,141 @@ def test_jaxws_wsimport_client_from_metadata_calls_both_operations(fake_projecto
         ],
         work,
         "the generated JAX-WS client",
+    )
+    _check_answers(_parse(output), fake_projector)
+
+
+# --- PHP SoapClient ------------------------------------------------------------------------
+PHP_MAIN = """\
+<?php
+// Calls both OAuth operations through a SoapClient built from the WSDL; prints key=value lines.
+[$_, $wsdl, $endpoint, $client, $secret, $token] = $argv;
+$soap = new SoapClient($wsdl, ['location' => $endpoint, 'cache_wsdl' => WSDL_CACHE_NONE]);
+function text($v) { return $v === null ? '<nil>' : (string)$v; }
+function messages($m) {
+    if ($m === null || !isset($m->PwsMessage)) return 0;
+    return is_array($m->PwsMessage) ? count($m->PwsMessage) : 1;
+}
+$a = $soap->PwsAcquireOauth2Token(['serviceRequest' => ['RequestId' => 7, 'ClientIdentifier' => $client,
+    'ClientSecret' => $secret, 'GrantType' => 'refresh_token', 'RefreshToken' => $token]])->PwsAcquireOauth2TokenResult;
+foreach (['Status', 'ResponseId', 'AccessToken', 'ExpiresInSeconds', 'RedirectUrl', 'RefreshToken',
+          'SoapServiceAuthority', 'TokenType'] as $f) echo "acquire.$f=" . text($a->$f ?? null) . "\\n";
+echo "acquire.Messages=" . messages($a->Messages ?? null) . "\\n";
+$r = $soap->PwsRevokeOauth2RefreshToken(['serviceRequest' => ['RequestId' => 8, 'ClientIdentifier' => $client,
+    'ClientSecret' => $secret, 'Token' => $token]])->PwsRevokeOauth2RefreshTokenResult;
+foreach (['Status', 'ResponseId', 'RedirectUrl'] as $f) echo "revoke.$f=" . text($r->$f ?? null) . "\\n";
+echo "revoke.Messages=" . messages($r->Messages ?? null) . "\\n";
+"""
+
+
+@pytest.fixture(scope="session")
+def php_script(tmp_path_factory) -> Path:
+    php = shutil.which("php")
+    has_soap = (
+        php is not None
+        and subprocess.run(
+            [php, "-r", "exit(class_exists('SoapClient') ? 0 : 1);"],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        ).returncode
+        == 0
+    )
+    if not has_soap:
+        pytest.skip(
+            "PHP generator tests need php with the soap extension (Debian: apt-get install php-cli php-soap)"
+        )
+    script = tmp_path_factory.mktemp("php") / "call_fake.php"
+    script.write_text(PHP_MAIN, encoding="utf-8")
+    return script
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_php_soapclient_from_metadata_calls_both_operations(fake_projector, php_script, query):
+    output = _run(
+        ["php", str(php_script), f"{fake_projector.url}?{query}", fake_projector.url,
+         SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN],
+        php_script.parent,
+        "the PHP SoapClient",
+    )  # fmt: skip
+    _check_answers(_parse(output), fake_projector)
+
+
+# --- Mono wsdl (.NET SoapHttpClientProtocol) -----------------------------------------------
+CSHARP_MAIN = """\
+using System;
+/// Calls both OAuth operations through the generated proxy; prints key=value lines.
+public static class CallFake {
+    static string Text(string s) { return s == null ? "<nil>" : s; }
+    static int Count(PwsMessage[] m) { return m == null ? 0 : m.Length; }
+    public static int Main(string[] args) {
+        var svc = new PwsProjectorServices();
+        svc.Url = args[0];
+        var a = svc.PwsAcquireOauth2Token(new PwsAcquireOauth2TokenRq {
+            RequestId = 7, RequestIdSpecified = true, ClientIdentifier = args[1], ClientSecret = args[2],
+            GrantType = "refresh_token", RefreshToken = args[3] });
+        Console.WriteLine("acquire.Status=" + a.Status);
+        Console.WriteLine("acquire.ResponseId=" + a.ResponseId);
+        Console.WriteLine("acquire.Messages=" + Count(a.Messages));
+        Console.WriteLine("acquire.AccessToken=" + Text(a.AccessToken));
+        Console.WriteLine("acquire.ExpiresInSeconds=" + a.ExpiresInSeconds);
+        Console.WriteLine("acquire.RedirectUrl=" + Text(a.RedirectUrl));
+        Console.WriteLine("acquire.RefreshToken=" + Text(a.RefreshToken));
+        Console.WriteLine("acquire.SoapServiceAuthority=" + Text(a.SoapServiceAuthority));
+        Console.WriteLine("acquire.TokenType=" + Text(a.TokenType));
+        var r = svc.PwsRevokeOauth2RefreshToken(new PwsRevokeOauth2RefreshTokenRq {
+            RequestId = 8, RequestIdSpecified = true, ClientIdentifier = args[1], ClientSecret = args[2],
+            Token = args[3] });
+        Console.WriteLine("revoke.Status=" + r.Status);
+        Console.WriteLine("revoke.ResponseId=" + r.ResponseId);
+        Console.WriteLine("revoke.Messages=" + Count(r.Messages));
+        Console.WriteLine("revoke.RedirectUrl=" + Text(r.RedirectUrl));
+        return 0;
+    }
+}
+"""
+
+
+class MonoWsdl:
+    """Proxies generated by Mono's ``wsdl`` and compiled with ``mcs``, one per query, kept."""
+
+    def __init__(self, root: Callable[[str], Path]) -> None:
+        self._mktemp = root
+        self._built: dict[str, Path] = {}
+
+    def build(self, query: str, service_url: str) -> Path:
+        """The compiled ``callfake.exe`` for ``service_url?query``."""
+        if query not in self._built:
+            work = self._mktemp(f"mono-{query}")
+            _run(["wsdl", "-nologo", "-out:Proxy.cs", f"{service_url}?{query}"], work, "Mono's wsdl")
+            (work / "CallFake.cs").write_text(CSHARP_MAIN, encoding="utf-8")
+            _run(
+                ["mcs", "-nologo", "-nowarn:0649", "-out:callfake.exe", "-r:System.Web.Services.dll",
+                 "Proxy.cs", "CallFake.cs"],
+                work,
+                "mcs",
+            )  # fmt: skip
+            self._built[query] = work / "callfake.exe"
+        return self._built[query]
+
+
+@pytest.fixture(scope="session")
+def mono_wsdl(tmp_path_factory) -> MonoWsdl:
+    missing = [tool for tool in ("wsdl", "mcs", "mono") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(
+            f"Mono generator tests need wsdl, mcs and mono (Debian: apt-get install mono-devel); missing: {missing}"
+        )
+    return MonoWsdl(tmp_path_factory.mktemp)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", QUERIES)
+def test_mono_wsdl_client_from_metadata_calls_both_operations(fake_projector, mono_wsdl, query):
+    program = mono_wsdl.build(query, fake_projector.url)
+    output = _run(
+        ["mono", str(program), fake_projector.url, SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN],
+        program.parent,
+        "the generated .NET client",
     )
     _check_answers(_parse(output), fake_projector)
