@@ -1,7 +1,7 @@
 """Client generators, given only the fake's metadata, produce clients that work.
 
 From each of ``?wsdl`` (types in ``?xsd=xsdN`` documents) and ``?singleWsdl`` (types inline):
-zeep and PHP's ``SoapClient`` build a client at run time; JAX-WS ``wsimport`` generates Java
+zeep, PHP's ``SoapClient`` and node-soap build a client at run time; JAX-WS ``wsimport`` generates Java
 sources that a small program compiled with ``javac`` calls; Mono's ``wsdl`` generates a C#
 proxy (.NET's ``SoapHttpClientProtocol``, on ``HttpWebRequest``) that a program compiled with
 ``mcs`` calls. Each client exchanges the default fixtures' sample refresh token
@@ -10,7 +10,9 @@ proxy (.NET's ``SoapHttpClientProtocol``, on ``HttpWebRequest``) that a program 
 
 Marked ``generators`` (``-m "not generators"`` leaves them out). Each non-Python half skips
 without its tools: ``wsimport`` (Debian ``jaxws``), ``javac`` and ``java``; ``php`` with the
-``soap`` extension (``php-cli php-soap``); ``wsdl``, ``mcs`` and ``mono`` (``mono-devel``).
+``soap`` extension (``php-cli php-soap``); ``wsdl``, ``mcs`` and ``mono`` (``mono-devel``);
+``node`` with the ``soap`` package in :data:`NODE_PREFIX` (``npm install --prefix .node soap@1``,
+which ``.ci/run`` does).
 Generated and compiled code is kept for the session (one generation per document).
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 import pytest
 import zeep
 
+from tests.support.paths import ROOT
 from tests.support.soapclient import SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN
 
 pytestmark = pytest.mark.generators
@@ -374,4 +377,55 @@ def test_mono_wsdl_client_from_metadata_calls_both_operations(fake_projector, mo
         program.parent,
         "the generated .NET client",
     )
+    _check_answers(_parse(output), fake_projector)
+
+
+# --- node-soap -----------------------------------------------------------------------------
+#: Where the node-soap package is installed for these tests (git-ignored; ``.ci/run`` fills it).
+NODE_PREFIX = ROOT / ".node"
+NODE_MAIN = """\
+// Calls both OAuth operations through node-soap's client built from the WSDL; prints key=value lines.
+const soap = require("soap");
+const [wsdl, endpoint, client, secret, token] = process.argv.slice(2);
+const text = (v) => (v === null || v === undefined ? "<nil>" : String(v));
+const messages = (m) => (m && m.PwsMessage ? [].concat(m.PwsMessage).length : 0);
+(async () => {
+  const c = await soap.createClientAsync(wsdl, { endpoint });
+  const [a] = await c.PwsAcquireOauth2TokenAsync({ serviceRequest: { RequestId: 7, ClientIdentifier: client,
+    ClientSecret: secret, GrantType: "refresh_token", RefreshToken: token } });
+  const ar = a.PwsAcquireOauth2TokenResult;
+  for (const f of ["Status", "ResponseId", "AccessToken", "ExpiresInSeconds", "RedirectUrl", "RefreshToken",
+                   "SoapServiceAuthority", "TokenType"]) console.log(`acquire.${f}=${text(ar[f])}`);
+  console.log(`acquire.Messages=${messages(ar.Messages)}`);
+  const [r] = await c.PwsRevokeOauth2RefreshTokenAsync({ serviceRequest: { RequestId: 8, ClientIdentifier: client,
+    ClientSecret: secret, Token: token } });
+  const rr = r.PwsRevokeOauth2RefreshTokenResult;
+  for (const f of ["Status", "ResponseId", "RedirectUrl"]) console.log(`revoke.${f}=${text(rr[f])}`);
+  console.log(`revoke.Messages=${messages(rr.Messages)}`);
+})().catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+@pytest.fixture(scope="session")
+def node_script(tmp_path_factory) -> Path:
+    modules = NODE_PREFIX / "node_modules"
+    if shutil.which("node") is None or not (modules / "soap" / "package.json").is_file():
+        pytest.skip(f"node-soap generator tests need node and the soap package in {NODE_PREFIX} "
+                    "(npm install --prefix .node soap@1)")  # fmt: skip
+    script = tmp_path_factory.mktemp("node") / "call_fake.js"
+    script.write_text(NODE_MAIN, encoding="utf-8")
+    return script
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_node_soap_client_from_metadata_calls_both_operations(
+    fake_projector, node_script, query, monkeypatch
+):
+    monkeypatch.setenv("NODE_PATH", str(NODE_PREFIX / "node_modules"))
+    output = _run(
+        ["node", str(node_script), f"{fake_projector.url}?{query}", fake_projector.url,
+         SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN],
+        node_script.parent,
+        "the node-soap client",
+    )  # fmt: skip
     _check_answers(_parse(output), fake_projector)
