@@ -31,8 +31,9 @@ def test_serve_with_a_wsdl_answers_its_operations(wsdl_server):
     members = "<w:WidgetCode>W</w:WidgetCode>"
     answer = post(wsdl_server.url, envelope("PwsGetWidget", members), action="PwsGetWidget")
     assert answer.status_text == "FailSessionInvalid"
-    assert "every operation of" in wsdl_server.stderr
-    assert "Fixture.wsdl" in wsdl_server.stderr
+    log = wsdl_server.log_with("every operation of")
+    assert "every operation of" in log
+    assert "Fixture.wsdl" in log
 
 
 @pytest.mark.parametrize(

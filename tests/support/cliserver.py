@@ -68,6 +68,14 @@ class CliServer:
     def stderr(self) -> str:
         return Path(self._stderr.name).read_text(encoding="utf-8", errors="replace")
 
+    def log_with(self, text: str, timeout: float = 10) -> str:
+        """The log once it holds ``text``. The start-up line is logged just after the URL line,
+        so a first call's own line may come before it: wait for it rather than race it."""
+        deadline = time.monotonic() + timeout
+        while text not in (log := self.stderr) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return log
+
     def stop(self) -> int:
         """SIGTERM, wait, and return the exit status (killed after 10 s)."""
         if self.returncode is None:
