@@ -289,15 +289,26 @@ def php_script(tmp_path_factory) -> Path:
     return script
 
 
+def _script_answers(
+    interpreter: str, script: Path, fake, query: str, what: str
+) -> dict[str, str | int | None]:
+    """What a client that ``interpreter script`` builds at run time from ``?query`` printed."""
+    command = [
+        interpreter,
+        str(script),
+        f"{fake.url}?{query}",
+        fake.url,
+        SAMPLE_CLIENT,
+        SAMPLE_SECRET,
+        SAMPLE_TOKEN,
+    ]
+    return _parse(_run(command, script.parent, what))
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_php_soapclient_from_metadata_calls_both_operations(fake_projector, php_script, query):
-    output = _run(
-        ["php", str(php_script), f"{fake_projector.url}?{query}", fake_projector.url,
-         SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN],
-        php_script.parent,
-        "the PHP SoapClient",
-    )  # fmt: skip
-    _check_answers(_parse(output), fake_projector)
+    answers = _script_answers("php", php_script, fake_projector, query, "the PHP SoapClient")
+    _check_answers(answers, fake_projector)
 
 
 # --- Mono wsdl (.NET SoapHttpClientProtocol) -----------------------------------------------
@@ -422,10 +433,5 @@ def test_node_soap_client_from_metadata_calls_both_operations(
     fake_projector, node_script, query, monkeypatch
 ):
     monkeypatch.setenv("NODE_PATH", str(NODE_PREFIX / "node_modules"))
-    output = _run(
-        ["node", str(node_script), f"{fake_projector.url}?{query}", fake_projector.url,
-         SAMPLE_CLIENT, SAMPLE_SECRET, SAMPLE_TOKEN],
-        node_script.parent,
-        "the node-soap client",
-    )  # fmt: skip
-    _check_answers(_parse(output), fake_projector)
+    answers = _script_answers("node", node_script, fake_projector, query, "the node-soap client")
+    _check_answers(answers, fake_projector)
