@@ -61,8 +61,7 @@ def test_make_run_prints_the_service_url_first_and_serves_it():
             assert answer.status == 200
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.communicate(timeout=10)
-    assert proc.returncode is not None
+        proc.communicate(timeout=10)  # it stops on SIGTERM: a hang fails here
 
 
 def test_readme_is_a_front_door():
